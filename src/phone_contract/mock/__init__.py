@@ -1,0 +1,1 @@
+"""phone-contract mock."""
