@@ -11,12 +11,21 @@ if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; 
 fi
 [ -x "$PY" ] || python3 -m venv "$VENV"
 
-stamp="$(cat "$ROOT/pyproject.toml" "$ROOT/generated/freya-phone-numbers-client/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+# The generated client is installed as a regular (not editable) package, as its users install it;
+# its inputs' hashes are part of the stamp, so a regeneration reinstalls it.
+stamp="$(cat "$ROOT/pyproject.toml" "$ROOT/generated/inputs.sha256" | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$VENV/.phone-contract-stamp" 2>/dev/null)" != "$stamp" ]; then
-    echo "setting up $VENV (first run, or pyproject.toml changed)..." >&2
-    "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-    "$PY" -m pip install --quiet --disable-pip-version-check \
-        -e "$ROOT/generated/freya-phone-numbers-client" -e "$ROOT[dev]" >&2
+    echo "setting up $VENV (first run, or the project's dependencies changed)..." >&2
+    log="$VENV/pip-install.log"
+    if ! { "$PY" -m pip install --disable-pip-version-check --upgrade pip \
+        && "$PY" -m pip install --disable-pip-version-check --force-reinstall --no-deps \
+            "$ROOT/generated/freya-phone-numbers-client" \
+        && "$PY" -m pip install --disable-pip-version-check \
+            "$ROOT/generated/freya-phone-numbers-client" -e "$ROOT[dev]"; } >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        echo "error: installing the toolkit into $VENV failed (full log: $log)" >&2
+        exit 2
+    fi
     echo "$stamp" > "$VENV/.phone-contract-stamp"
 fi
 export PATH="$VENV/bin:$PATH"
