@@ -6,6 +6,7 @@ temporary folder and compare every file: missing, extra and changed ones all fai
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import hashlib
 import os
@@ -58,7 +59,7 @@ def _generator_env() -> dict[str, str]:
     bin_dir = str(Path(sys.executable).parent)
     return {
         "PATH": os.pathsep.join([bin_dir, "/usr/bin", "/bin"]),
-        "HOME": os.environ.get("HOME", "/tmp"),
+        "HOME": os.environ.get("HOME", tempfile.gettempdir()),
         "LANG": "C.UTF-8",
         "NO_COLOR": "1",
         "TERM": "dumb",
@@ -97,12 +98,23 @@ def generate(out_root: Path, inputs: Inputs = Inputs()) -> Path:
     return project
 
 
+# Left in generated/ by installing or checking it, never written by the generator: an editable
+# install of the client (scripts/_bootstrap.sh, tox) leaves .pdm-build/ behind, for one.
+_BYPRODUCT_DIRS = frozenset({"__pycache__", ".pdm-build", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+
+
+def _is_byproduct(relative: Path) -> bool:
+    return (
+        any(part in _BYPRODUCT_DIRS or part.endswith(".egg-info") for part in relative.parts)
+        or relative.suffix == ".pyc"
+    )
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc")
-        and ".egg-info" not in path.as_posix()
+        if path.is_file() and not _is_byproduct(path.relative_to(root))
     }
 
 
@@ -147,18 +159,26 @@ def check(target: Path = GENERATED, inputs: Inputs = Inputs()) -> list[str]:
         return compare(fresh, target)
 
 
+def _parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m phone_contract.codegen", description=__doc__)
+    parser.add_argument("command", choices=["regenerate", "check"])
+    # Only for check: lets a test prove the gate fails on a changed spec without touching spec/.
+    parser.add_argument("--spec", type=Path, default=SPEC, help="check against this spec instead of spec/")
+    args = parser.parse_args(argv)
+    if args.command == "regenerate" and args.spec != SPEC:
+        parser.error("regenerate always reads spec/; --spec is for check")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m phone_contract.codegen {regenerate,check}``: what scripts/ call."""
-    args = sys.argv[1:] if argv is None else argv
-    if args not in (["regenerate"], ["check"]):
-        print("usage: python -m phone_contract.codegen {regenerate|check}", file=sys.stderr)
-        return 2
+    """``python -m phone_contract.codegen {regenerate,check} [--spec PATH]``: what scripts/ call."""
+    args = _parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        if args == ["regenerate"]:
+        if args.command == "regenerate":
             regenerate()
             print(f"regenerated {GENERATED.relative_to(ROOT)}/ from spec/{SPEC.name}")
             return 0
-        problems = check()
+        problems = check(inputs=Inputs(spec=args.spec.resolve()))
     except GenerationError as exc:
         print(f"error: generation failed:\n{exc}", file=sys.stderr)
         return 2

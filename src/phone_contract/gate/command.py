@@ -1,17 +1,176 @@
-"""Placeholder until the gate command lands (replaced by its issue's work)."""
+"""``phone-contract gate``: check that an API keeps the contract of the spec.
+
+A thin runner over the pytest suite in ``contract_tests/``: it checks what it can before starting
+(arguments, spec, token, reachability), passes its options to the suite through the environment
+and turns the outcome into the shared exit statuses.
+"""
 
 from __future__ import annotations
 
 import argparse
+import random
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from phone_contract._exit import Exit
+from phone_contract._exit import Exit, UsageError
+from phone_contract._spec import load_spec
+from phone_contract.gate.settings import (
+    CI_SEED,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_MAX_RESPONSE_TIME,
+    DEFAULT_WRITE_BUDGET,
+    THOROUGH_MAX_EXAMPLES,
+    TOKEN_ENV_VAR,
+    GateSettings,
+    token_from_env,
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    del parser
+    target = parser.add_argument_group("target")
+    target.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="root of a live API, e.g. https://app.freyavoice.ai/api/v2 (token from $FREYA_API_TOKEN); "
+        "default: the embedded mock, no network",
+    )
+    target.add_argument("--spec", metavar="PATH", type=Path, help="OpenAPI spec (default: the project's)")
+    target.add_argument(
+        "--fault",
+        metavar="NAME",
+        help="embedded mock only: break it on purpose in one named way, to watch the gate fail",
+    )
+    target.add_argument(
+        "--mock-slow-seconds",
+        metavar="SECONDS",
+        type=_non_negative_float,
+        help="embedded mock only: how long --fault slow waits (default 2.5)",
+    )
+    run = parser.add_argument_group("run")
+    run.add_argument(
+        "--profile",
+        choices=("ci", "thorough"),
+        default="ci",
+        help=f"ci: fixed seed {CI_SEED}, {DEFAULT_MAX_EXAMPLES} examples; "
+        f"thorough: random seed (printed), {THOROUGH_MAX_EXAMPLES} examples (default: ci)",
+    )
+    run.add_argument("--max-examples", metavar="N", type=_positive_int, help="examples per test")
+    run.add_argument("--seed", metavar="S", type=int, help="repeat a run exactly (default: per --profile)")
+    run.add_argument(
+        "--max-response-time",
+        metavar="SECONDS",
+        type=_positive_float,
+        default=DEFAULT_MAX_RESPONSE_TIME,
+        help=f"slowest acceptable answer (default {DEFAULT_MAX_RESPONSE_TIME:g})",
+    )
+    run.add_argument(
+        "--write-budget",
+        metavar="N",
+        type=_positive_int,
+        default=DEFAULT_WRITE_BUDGET,
+        help=f"live API only: most writes (POST, or any unsafe method) to send (default {DEFAULT_WRITE_BUDGET})",
+    )
+    run.add_argument(
+        "--allow-undocumented",
+        action="store_true",
+        help="report response fields the spec does not document, without failing",
+    )
+    run.add_argument("--junit-xml", metavar="PATH", type=Path, help="also write a JUnit XML report")
 
 
 def run(args: argparse.Namespace) -> int:
-    del args
-    print("phone-contract gate: not implemented yet")
-    return Exit.CANNOT_RUN
+    settings = settings_from_args(args)
+    preflight(settings)
+    # Imported here: pytest and the suite are only needed once the run is sure to start.
+    from phone_contract.gate.runner import run_suite
+
+    return run_suite(settings, junit_xml=args.junit_xml)
+
+
+def settings_from_args(args: argparse.Namespace) -> GateSettings:
+    thorough = args.profile == "thorough"
+    if args.seed is not None:
+        seed = args.seed
+    else:
+        seed = random.SystemRandom().randrange(2**32) if thorough else CI_SEED
+    if args.max_examples is not None:
+        max_examples = args.max_examples
+    else:
+        max_examples = THOROUGH_MAX_EXAMPLES if thorough else DEFAULT_MAX_EXAMPLES
+    if args.base_url is not None and (args.fault is not None or args.mock_slow_seconds is not None):
+        raise UsageError("--fault and --mock-slow-seconds apply to the embedded mock, not to --base-url")
+    return GateSettings(
+        seed=seed,
+        max_examples=max_examples,
+        max_response_time=args.max_response_time,
+        allow_undocumented=args.allow_undocumented,
+        write_budget=args.write_budget,
+        base_url=_check_url(args.base_url) if args.base_url is not None else None,
+        spec_path=str(args.spec.resolve()) if args.spec is not None else None,
+        fault=args.fault,
+        slow_seconds=args.mock_slow_seconds,
+        profile=args.profile,
+    )
+
+
+def preflight(settings: GateSettings) -> None:
+    """Everything that can stop the run, checked before it starts: one line and exit 2 each."""
+    load_spec(settings.spec)  # SpecError: unreadable or invalid
+    if settings.fault is not None:
+        from phone_contract.mock.faults import check_fault
+
+        try:
+            check_fault(settings.fault)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if settings.base_url is None:
+        return
+    if token_from_env() is None:
+        raise UsageError(f"{TOKEN_ENV_VAR} is not set; the live API's token is read from it only")
+    _check_reachable(settings.base_url)
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--base-url must be an http(s) URL with a host, not {url!r}")
+    if parts.query or parts.fragment:
+        raise UsageError(f"--base-url must be the API root, without query or fragment: {url!r}")
+    return url.rstrip("/")
+
+
+def _check_reachable(base_url: str) -> None:
+    # A GET on the operation's path creates nothing; any HTTP answer at all means "reachable".
+    import httpx
+
+    from phone_contract.gate.target import describe_network_error
+
+    try:
+        httpx.get(f"{base_url}/phone-numbers", timeout=10.0)
+    except httpx.HTTPError as exc:
+        raise UsageError(describe_network_error(base_url, exc)) from None
+    except ValueError as exc:  # e.g. a port out of range
+        raise UsageError(f"--base-url {base_url!r} is not usable: {exc}") from None
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+

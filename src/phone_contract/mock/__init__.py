@@ -1,1 +1,7 @@
-"""phone-contract mock."""
+"""The spec-driven, stateful mock of ``POST /phone-numbers``: embedded as an ASGI app, or served on a port."""
+
+from phone_contract.mock.app import DEFAULT_TOKEN, MockApp, create_app
+from phone_contract.mock.faults import FAULTS
+from phone_contract.mock.store import DEFAULT_CAPACITY
+
+__all__ = ["DEFAULT_CAPACITY", "DEFAULT_TOKEN", "FAULTS", "MockApp", "create_app"]

@@ -1,17 +1,131 @@
-"""Placeholder until the mock command lands (replaced by its issue's work)."""
+"""``phone-contract mock``: serve the mock on a port under a real ASGI server (uvicorn)."""
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import socket
+from pathlib import Path
 
-from phone_contract._exit import Exit
+import uvicorn
+
+from phone_contract._exit import Exit, UsageError
+from phone_contract.mock.app import DEFAULT_TOKEN, create_app
+from phone_contract.mock.faults import FAULTS
+from phone_contract.mock.store import DEFAULT_CAPACITY
+
+TOKEN_ENV = "FREYA_API_TOKEN"  # noqa: S105  (the name of a variable, not a secret)
+# Like the vendor's server (https://app.freyavoice.ai/api/v2), so a client needs only its base URL changed.
+SERVED_MOUNT = "/api/v2"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    del parser
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    parser.add_argument(
+        "--port", type=_port, default=8000, help="port to listen on (default: 8000; 0 picks one)"
+    )
+    parser.add_argument(
+        "--token",
+        action="append",
+        metavar="TOKEN",
+        help=f"bearer token to accept; repeat for several (default: ${TOKEN_ENV}, else {DEFAULT_TOKEN!r})",
+    )
+    parser.add_argument("--fault", choices=sorted(FAULTS), metavar="NAME", help="break the contract one way")
+    parser.add_argument(
+        "--list-faults", action="store_true", help="print the faults and the rule each breaks"
+    )
+    parser.add_argument("--spec", type=Path, help="the OpenAPI spec to serve (default: the toolkit's)")
+    parser.add_argument(
+        "--capacity", type=_positive, default=DEFAULT_CAPACITY, help="numbers remembered before the oldest go"
+    )
+    parser.add_argument(
+        "--slow-seconds", type=float, default=2.5, help="delay of the slow fault (default: 2.5)"
+    )
+    parser.add_argument(
+        "--no-access-log", action="store_true", help="do not log each request (for benchmarks)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    del args
-    print("phone-contract mock: not implemented yet")
-    return Exit.CANNOT_RUN
+    if args.list_faults:
+        width = max(map(len, FAULTS))
+        for name, rule in FAULTS.items():
+            print(f"{name:<{width}}  {rule}")
+        return Exit.OK
+    tokens = args.token or [os.environ.get(TOKEN_ENV) or DEFAULT_TOKEN]
+    if not all(tokens):
+        raise UsageError("--token must not be empty")
+    if args.slow_seconds < 0:
+        raise UsageError("--slow-seconds must not be negative")
+    app = create_app(
+        tokens=tokens,
+        fault=args.fault,
+        spec_path=args.spec,
+        capacity=args.capacity,
+        slow_seconds=args.slow_seconds,
+        mount=SERVED_MOUNT,
+    )
+    sock = _listen(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    shown_host = f"[{host}]" if ":" in host else host
+    fault_note = f", fault {args.fault}" if args.fault else ""
+    print(
+        f"phone-contract mock: serving http://{shown_host}:{port}{app.operation_path} "
+        f"(spec at {app.spec_path}{fault_note}); Ctrl-C to stop",
+        flush=True,
+    )
+    _serve(app, sock, access_log=not args.no_access_log)
+    return Exit.OK
+
+
+def _serve(app: object, sock: socket.socket, *, access_log: bool) -> None:
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]  # MockApp is an ASGI3 callable; uvicorn's alias is narrower
+        log_level="info" if access_log else "warning",
+        access_log=access_log,
+        lifespan="on",
+        server_header=False,
+        # A local mock has no proxy in front; the middleware that reads X-Forwarded-* costs ~10% throughput.
+        proxy_headers=False,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind before uvicorn does, so a taken port or bad host is one line and exit 2, not a traceback."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        reason = "port already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        raise UsageError(f"cannot listen on {host}:{port}: {reason}") from None
+    return sock
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be from 0 to 65535, not {port}")
+    return port
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value

@@ -1,0 +1,1 @@
+"""Walk two specs side by side: operations here, schemas in :mod:`.schemas`."""

@@ -1,0 +1,267 @@
+"""The gate's own checks: properties of the contract that schemathesis' built-in checks do not see.
+
+Each is a small function registered with ``@schemathesis.check`` and judges one property of one
+response. A failure is an ``AssertionError`` whose lines read ``<path>: expected <x>, got <y>``.
+They need nothing but the case and its response, so they also work in any schemathesis run.
+Schemathesis' convention: return ``True`` when the check does not apply (counted as skipped),
+``None`` when it passed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import httpx
+import schemathesis
+from freya_phone_numbers_client import AuthenticatedClient, errors
+from freya_phone_numbers_client.api.phone_numbers import create_phone_number
+from freya_phone_numbers_client.models import CreatePhoneNumberRequest
+from schemathesis import Case, CheckContext, GenerationMode, Response
+
+from phone_contract.gate.redact import SECRET_KEYS
+from phone_contract.responses import Violation, json_path, undocumented_fields
+
+DRIFT_MESSAGE = "the API has grown: update the spec and regenerate"
+PHONE_NUMBER_PATH = ("data", "result", "phoneNumber")
+ECHOED_FIELDS = ("number", "workspaceId", "userId", "friendlyName", "config")
+# Tokens shorter than this are too likely to appear in a response by chance to call it a leak.
+MIN_TOKEN_LENGTH = 8
+# The client judges the response, not the request: any valid body stands in for the one sent.
+_STAND_IN_BODY = CreatePhoneNumberRequest(
+    number="+14155551234",
+    workspace_id="550e8400-e29b-41d4-a716-446655440000",
+    user_id="550e8400-e29b-41d4-a716-446655440001",
+)
+
+
+class CheckFailed(AssertionError):
+    """One or more violations of a single property."""
+
+    def __init__(self, violations: list[Violation], note: str = "") -> None:
+        self.violations = violations
+        lines = [str(violation) for violation in violations]
+        super().__init__("\n".join([*lines, note] if note else lines))
+
+
+@schemathesis.check
+def echoes_sent_fields(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """A created number carries back number, workspaceId, userId, friendlyName and all config sent."""
+    sent, created = _sent_body(case), _created_phone_number(response)
+    if sent is None or created is None or not _is_positive(case):
+        return True
+    base = list(PHONE_NUMBER_PATH)
+    violations = [
+        violation
+        for name in ECHOED_FIELDS
+        if name in sent
+        for violation in _echo_violations(sent[name], created.get(name, _MISSING), [*base, name])
+    ]
+    if violations:
+        raise CheckFailed(violations, "a field that was sent must come back as it was sent")
+    return None
+
+
+@schemathesis.check
+def timestamps_rfc3339_ordered(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """``createdAt``/``updatedAt`` are RFC 3339 date-times and ``updatedAt`` is not before ``createdAt``."""
+    created = _created_phone_number(response)
+    if created is None:
+        return True
+    base = list(PHONE_NUMBER_PATH)
+    stamps: dict[str, datetime] = {}
+    violations: list[Violation] = []
+    for name in ("createdAt", "updatedAt"):
+        value = created.get(name, _MISSING)
+        parsed = _rfc3339(value)
+        if parsed is None:
+            actual = "nothing" if value is _MISSING else json.dumps(value)
+            violations.append(Violation(json_path([*base, name]), "an RFC 3339 date-time", actual))
+        else:
+            stamps[name] = parsed
+    if len(stamps) == 2 and stamps["updatedAt"] < stamps["createdAt"]:
+        violations.append(
+            Violation(
+                json_path([*base, "updatedAt"]),
+                f"not before createdAt ({created['createdAt']})",
+                str(created["updatedAt"]),
+            )
+        )
+    if violations:
+        raise CheckFailed(violations)
+    return None
+
+
+@schemathesis.check
+def token_not_leaked(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """The bearer token that was sent appears in no response header and nowhere in the body."""
+    token = _sent_token(response)
+    if token is None:
+        return True
+    violations = [
+        Violation(f"header {name}", "no bearer token", "the bearer token")
+        for name, values in response.headers.items()
+        if any(token in value for value in values)
+    ]
+    if token.encode() in response.content:
+        violations.append(Violation("$ (body)", "no bearer token", "the bearer token"))
+    if violations:
+        raise CheckFailed(violations, "a response must never repeat the caller's credentials")
+    return None
+
+
+@schemathesis.check
+def parses_with_generated_client(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """The generated client turns the response into its models, as a user's code would receive it."""
+    if response.request.method != "POST":
+        return True  # the client only ever sends POST; other methods are schemathesis' probes
+    replay = httpx.MockTransport(
+        lambda _: httpx.Response(
+            response.status_code,
+            headers=[(name, value) for name, values in response.headers.items() for value in values],
+            content=response.content,
+        )
+    )
+    client = AuthenticatedClient(
+        base_url="http://replay.invalid",
+        token="replay",  # noqa: S106 - the replayed transport never sends it anywhere
+        raise_on_unexpected_status=True,
+        httpx_args={"transport": replay},
+    )
+    try:
+        with client:
+            create_phone_number.sync_detailed(client=client, body=_STAND_IN_BODY)
+    except errors.UnexpectedStatus:
+        raise CheckFailed(
+            [Violation("status", "a status the generated client knows (201, 400, 401, 409, 413)",
+                       str(response.status_code))],
+            "the generated client raises UnexpectedStatus on this answer",
+        ) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CheckFailed(
+            [Violation("$", f"a body the generated client parses for {response.status_code}",
+                       f"{type(exc).__name__}: {_one_line(exc)}")],
+            "the generated client crashes on this answer",
+        ) from None
+    return None
+
+
+@schemathesis.check
+def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """Strict by default: every response field is one the spec documents (drift otherwise)."""
+    fields = response_drift(response)
+    if fields:
+        raise CheckFailed(
+            [Violation(path, "only fields the spec documents", "an undocumented field") for path in fields],
+            DRIFT_MESSAGE,
+        )
+    return None
+
+
+def response_drift(response: Response) -> list[str]:
+    """JSON paths of the fields in a response body that the spec does not document."""
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return []  # not JSON: other checks report that
+    return undocumented_fields(response.status_code, body)
+
+
+GATE_CHECKS = (
+    echoes_sent_fields,
+    timestamps_rfc3339_ordered,
+    token_not_leaked,
+    parses_with_generated_client,
+    no_undocumented_fields,
+)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "nothing"
+
+
+_MISSING = _Missing()
+
+
+def _is_positive(case: Case) -> bool:
+    # A negative case accepted with 201 is negative_data_rejection's failure, not an echo problem.
+    return case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
+
+
+def _sent_body(case: Case) -> Mapping[str, Any] | None:
+    return case.body if isinstance(case.body, Mapping) else None
+
+
+def _created_phone_number(response: Response) -> Mapping[str, Any] | None:
+    if response.status_code != 201:
+        return None
+    try:
+        node: Any = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    for key in PHONE_NUMBER_PATH:
+        if not isinstance(node, Mapping) or key not in node:
+            return None
+        node = node[key]
+    return node if isinstance(node, Mapping) else None
+
+
+def _echo_violations(sent: Any, got: Any, parts: list[str | int]) -> Iterator[Violation]:
+    """Where ``got`` fails to carry ``sent``: sent objects are a subset, everything else is equal."""
+    if parts and parts[-1] in SECRET_KEYS:
+        # A write-only secret: the API may mask it (the spec's example shows "********").
+        if got is _MISSING:
+            yield Violation(json_path(parts), "the field echoed (its value may be masked)", "nothing")
+        return
+    if isinstance(sent, Mapping) and isinstance(got, Mapping):
+        for key, value in sent.items():
+            yield from _echo_violations(value, got.get(key, _MISSING), [*parts, key])
+    elif isinstance(sent, list) and isinstance(got, list) and len(sent) == len(got):
+        for index, (one, other) in enumerate(zip(sent, got, strict=True)):
+            yield from _echo_violations(one, other, [*parts, index])
+    elif got is _MISSING or not _json_equal(sent, got):
+        actual = "nothing" if got is _MISSING else _short(got)
+        yield Violation(json_path(parts), f"{_short(sent)} (as sent)", actual)
+
+
+def _json_equal(sent: Any, got: Any) -> bool:
+    # JSON has one number type: 129.0 sent and 129 echoed are the same value; true is never 1.
+    if isinstance(sent, bool) or isinstance(got, bool):
+        return type(sent) is type(got) and sent == got
+    if isinstance(sent, int | float) and isinstance(got, int | float):
+        return bool(sent == got)
+    return type(sent) is type(got) and bool(sent == got)
+
+
+def _rfc3339(value: Any) -> datetime | None:
+    # RFC 3339 needs a full date, "T" (or space, which we refuse: the spec says date-time), and an offset.
+    if not isinstance(value, str) or len(value) < 20 or value[10] not in "Tt":
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _sent_token(response: Response) -> str | None:
+    header = response.request.headers.get("Authorization") or ""
+    scheme, _, token = str(header).partition(" ")
+    if scheme.lower() != "bearer" or len(token.strip()) < MIN_TOKEN_LENGTH:
+        return None
+    return token.strip()
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _one_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0]

@@ -1,0 +1,115 @@
+"""Keep secrets out of everything the gate prints or writes, and build curl reproductions.
+
+Two secrets matter: the bearer token and ``sipOutbound.password``. JSON is redacted by key (any
+``password`` anywhere), and every text that leaves the gate is also scrubbed of the literal
+values seen on the wire, so a secret echoed somewhere unexpected is still caught.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+REDACTED = "<redacted>"
+TOKEN_PLACEHOLDER = "$FREYA_API_TOKEN"
+SECRET_KEYS = frozenset({"password"})
+# Shorter values are too likely to occur by chance ("0", "ab") to scrub from free text;
+# they are still redacted wherever they sit under a password key.
+MIN_SCRUBBED_LENGTH = 4
+# `"password": "..."` in JSON or `'password': '...'` in a Python repr (hypothesis prints examples).
+_PASSWORD_IN_TEXT = re.compile(
+    r"""(?P<key>(?P<kq>['"])password(?P=kq)\s*:\s*)(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)"""
+)
+
+
+class Redactor:
+    """Knows the run's secrets and removes them from values and text."""
+
+    def __init__(self, token: str | None = None) -> None:
+        self._secrets: set[str] = set()
+        if token:
+            self.add(token)
+
+    def add(self, secret: str) -> None:
+        if len(secret) >= MIN_SCRUBBED_LENGTH:
+            self._secrets.add(secret)
+
+    def learn_from_body(self, body: object) -> None:
+        """Remember every password in a request body, so echoes of it are scrubbed too."""
+        for value in _secret_values(body):
+            self.add(value)
+
+    def text(self, text: str) -> str:
+        # Longest first: a secret that contains another must go whole.
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return _PASSWORD_IN_TEXT.sub(lambda m: f"{m['key']}{m['q']}{REDACTED}{m['q']}", text)
+
+    def value(self, value: Any) -> Any:
+        """A copy of a JSON value with every password replaced, and secrets scrubbed from strings."""
+        if isinstance(value, Mapping):
+            return {
+                self.text(str(key)): REDACTED if key in SECRET_KEYS else self.value(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [self.value(item) for item in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+    def body(self, raw: bytes, limit: int = 2000) -> str:
+        """A response or request body as safe, bounded text (JSON re-serialised when it parses)."""
+        try:
+            text = json.dumps(self.value(json.loads(raw)), ensure_ascii=False)
+        except (ValueError, UnicodeDecodeError):
+            text = self.text(raw.decode("utf-8", "replace"))
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _secret_values(value: object) -> Iterable[str]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in SECRET_KEYS and isinstance(item, str):
+                yield item
+            else:
+                yield from _secret_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _secret_values(item)
+
+
+# curl sends these itself; schemathesis' own tracing headers mean nothing to the API.
+_CURL_SETS_ITSELF = frozenset({"content-length", "host", "user-agent", "accept", "accept-encoding", "connection"})
+
+
+def curl(
+    redactor: Redactor, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+) -> str:
+    """A runnable curl command for the request, reading the token from ``$FREYA_API_TOKEN``."""
+    parts = ["curl", "--request", method.upper(), "--url", shlex.quote(url)]
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered in _CURL_SETS_ITSELF or lowered.startswith("x-schemathesis"):
+            continue
+        if lowered == "authorization":
+            scheme = value.split(" ", 1)[0] if " " in value else "Bearer"
+            # Double quotes: the shell expands the variable, so the secret never sits in the command.
+            parts += ["--header", f'"Authorization: {scheme} {TOKEN_PLACEHOLDER}"']
+            continue
+        parts += ["--header", shlex.quote(f"{name}: {redactor.text(value)}")]
+    if body:
+        parts += ["--data-binary", shlex.quote(_body_text(redactor, body))]
+    return " ".join(parts)
+
+
+def _body_text(redactor: Redactor, body: bytes) -> str:
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return redactor.text(body.decode("utf-8", "backslashreplace"))
+    # Compact, key order kept: the document the API saw, minus the secrets.
+    return json.dumps(redactor.value(document), ensure_ascii=False, separators=(",", ":"))

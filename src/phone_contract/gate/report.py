@@ -1,0 +1,128 @@
+"""What the gate tells the user: one readable block per failure, and a summary at the end."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from schemathesis import Case, Response
+
+from phone_contract.gate.redact import Redactor, curl
+from phone_contract.responses import check_response
+
+
+@dataclass
+class Tally:
+    """Per-check outcomes, cases run and drift seen; one per run."""
+
+    passed: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    cases: int = 0
+    drift_allowed: set[str] = field(default_factory=set)
+    started: float = field(default_factory=time.monotonic)
+
+    def record(self, check: str, ok: bool) -> None:
+        (self.passed if ok else self.failed)[check] += 1
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def table(self) -> list[str]:
+        names = sorted(set(self.passed) | set(self.failed))
+        width = max([len(name) for name in names] + [5])
+        lines = [f"  {'check':<{width}}  passed  failed"]
+        lines += [f"  {name:<{width}}  {self.passed[name]:>6}  {self.failed[name]:>6}" for name in names]
+        return lines
+
+
+@dataclass(frozen=True)
+class FailedCheck:
+    """One check that failed on one response, in words."""
+
+    name: str
+    title: str
+    message: str
+
+
+def render_failure(
+    redactor: Redactor, failed: list[FailedCheck], case: Case, response: Response, public_url: str
+) -> str:
+    """The block printed (and written to JUnit) for a failing case: checks, paths, curl."""
+    names = ", ".join(sorted({check.name for check in failed}))
+    lines = [f"contract broken ({names}) on {case.operation.label}"]
+    for check in failed:
+        generic = check.title.startswith("Custom check failed")
+        lines.append(f"- check {check.name}" + ("" if generic else f": {redactor.text(check.title)}"))
+        lines += [f"    {redactor.text(line)}" for line in _essential(check.message)]
+    violations = check_response(
+        response.status_code, _content_type(response), response.content
+    )
+    if violations:
+        lines.append("- where the response breaks the spec (path: expected, got):")
+        lines += [f"    {redactor.text(str(violation))}" for violation in violations]
+    lines.append(f"- response: {response.status_code} {_content_type(response) or '(no content type)'}")
+    lines.append(f"    {redactor.body(response.content, limit=600)}")
+    lines.append("- reproduce:")
+    lines.append(f"    {reproduction(redactor, response, public_url)}")
+    return "\n".join(lines)
+
+
+# Schemathesis follows its first lines with the whole schema and value; the body is shown once below.
+_DETAIL_STARTS = ("Schema at", "Value:", "Validated against")
+
+
+def _essential(message: str) -> list[str]:
+    lines: list[str] = []
+    for line in message.splitlines():
+        if line.strip().startswith(_DETAIL_STARTS):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    return lines
+
+
+def reproduction(redactor: Redactor, response: Response, public_url: str) -> str:
+    """curl for the request as sent, aimed at the real target, token from the environment."""
+    request = response.request
+    path = request.url.split("://", 1)[-1]
+    path = path[path.find("/") :] if "/" in path else "/"
+    body = request.body.encode() if isinstance(request.body, str) else request.body
+    headers = {name: str(value) for name, value in request.headers.items()}
+    return curl(redactor, str(request.method), public_url.rstrip("/") + path, headers, body)
+
+
+def _content_type(response: Response) -> str | None:
+    values = response.headers.get("content-type")
+    return values[0] if values else None
+
+
+def summary(
+    tally: Tally,
+    *,
+    target: str,
+    seed: int,
+    requests: int,
+    writes: int,
+    fingerprint: str,
+    budget_note: str | None,
+) -> list[str]:
+    """The closing lines of every run."""
+    lines = [
+        "",
+        f"phone-contract gate summary - target: {target}",
+        f"  cases run: {tally.cases}; requests sent: {requests} ({writes} writes); "
+        f"time: {tally.elapsed:.1f}s; seed: {seed}; request fingerprint: {fingerprint}",
+        *tally.table(),
+    ]
+    if tally.drift_allowed:
+        fields = json.dumps(sorted(tally.drift_allowed))
+        lines.append(f"  drift (allowed by --allow-undocumented): the API has grown: {fields}")
+    if budget_note:
+        lines.append(f"  {budget_note}")
+    failed = sorted(name for name, count in tally.failed.items() if count)
+    verdict = f"contract broken: {', '.join(failed)}" if failed else "no check failed"
+    lines.append(f"  result: {verdict}")
+    return lines

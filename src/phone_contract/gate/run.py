@@ -1,0 +1,205 @@
+"""One gate run: the target behind its gatekeeper, the schemathesis schema, the secrets, the tally.
+
+Built once per pytest session from :class:`GateSettings`; the contract tests and the checks'
+bookkeeping reach it through :func:`current`.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+from schemathesis import GenerationMode
+from schemathesis.checks import CheckFunction, load_all_checks
+
+from phone_contract._exit import UsageError
+from phone_contract._spec import load_spec
+from phone_contract.gate import checks as gate_checks
+from phone_contract.gate.deep import fully_populated
+from phone_contract.gate.redact import Redactor
+from phone_contract.gate.report import FailedCheck, Tally
+from phone_contract.gate.settings import TOKEN_ENV_VAR, GateSettings, token_from_env
+from phone_contract.gate.target import ASGIApp, Forwarder, Gatekeeper
+from phone_contract.mock import DEFAULT_TOKEN, create_app
+
+# The schema's requests go to the gatekeeper in process; this origin never reaches a network.
+GATE_ORIGIN = "http://gate.internal"
+# Where a curl reproduction points for the embedded mock: `phone-contract mock --port 8000`.
+SERVED_MOCK_URL = "http://127.0.0.1:8000/api/v2"
+# Built-in checks that cannot apply to one stateless operation with one identity.
+NOT_APPLICABLE = frozenset(
+    {"use_after_free", "ensure_resource_availability", "object_level_authorization", "allow_header_conformance"}
+)
+
+
+@dataclass
+class GateRun:
+    settings: GateSettings
+    token: str
+    redactor: Redactor
+    gatekeeper: Gatekeeper
+    schema: Any  # schemathesis.BaseSchema; untyped in mypy (follow_imports = silent)
+    # The same operation with a request body that must be fully populated (see gate.deep).
+    deep_schema: Any
+    checks: list[CheckFunction]
+    target: str
+    public_url: str
+    forwarder: Forwarder | None = None
+    tally: Tally = field(default_factory=Tally)
+    # Whether ignored_auth has seen the API refuse a created request without and with a wrong token.
+    auth_enforced: bool = False
+    # The failures of the case being validated now (filled by the after_validate hook).
+    last_failures: list[FailedCheck] = field(default_factory=list)
+    # Fresh workspaces for the stateful properties: derived from the seed against the mock, so a
+    # seed repeats; random against a live API, which remembers what earlier runs created.
+    namespace: uuid.UUID = field(default_factory=uuid.uuid4)
+    _workspaces: int = 0
+
+    def within_share(self, fraction: float) -> bool:
+        """Live: whether writes so far leave this test its share of the budget (tests run in turn).
+
+        The property tests go first and stop at their share, so that a small budget still tries
+        each kind of test instead of spending it all on the first.
+        """
+        budget = self.gatekeeper.write_budget
+        return budget is None or self.gatekeeper.writes < math.ceil(fraction * budget)
+
+    def fresh_workspace(self) -> str:
+        self._workspaces += 1
+        return str(uuid.uuid5(self.namespace, str(self._workspaces)))
+
+    def close(self) -> None:
+        if self.forwarder is not None:
+            self.forwarder.close()
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def budget_note(self) -> str | None:
+        if self.gatekeeper.write_budget is None:
+            return None
+        if self.gatekeeper.budget_reached:
+            return (
+                f"write budget reached: the run stopped after {self.gatekeeper.writes} writes "
+                f"(--write-budget {self.gatekeeper.write_budget}); later cases were not sent"
+            )
+        return f"write budget: {self.gatekeeper.writes} of {self.gatekeeper.write_budget} writes used"
+
+
+_CURRENT: GateRun | None = None
+# Why the last run had to stop without a verdict (the live API became unreachable), if it did.
+_UNREACHABLE: str | None = None
+
+
+def last_unreachable() -> str | None:
+    return _UNREACHABLE
+
+
+def mark_unreachable(reason: str) -> None:
+    global _UNREACHABLE
+    _UNREACHABLE = reason
+
+
+def current() -> GateRun:
+    if _CURRENT is None:
+        raise RuntimeError("no gate run is active; the contract tests' conftest starts one")
+    return _CURRENT
+
+
+def start(settings: GateSettings) -> GateRun:
+    """Build the run for ``settings`` and make it current. SpecError/UsageError if it cannot run."""
+    global _CURRENT, _UNREACHABLE
+    _UNREACHABLE = None
+    _CURRENT = build(settings)
+    return _CURRENT
+
+
+def build(settings: GateSettings) -> GateRun:
+    """The run for ``settings``, not made current (tests build several side by side)."""
+    spec = load_spec(settings.spec)
+    if settings.live:
+        token = token_from_env()
+        if token is None:
+            raise UsageError(f"{TOKEN_ENV_VAR} is not set; the live API's token is read from it only")
+    else:
+        token = token_from_env() or DEFAULT_TOKEN
+    redactor = Redactor(token)
+    forwarder: Forwarder | None = None
+    upstream: ASGIApp
+    if settings.base_url is not None:
+        forwarder = Forwarder(settings.base_url, timeout=_request_timeout(settings))
+        upstream = forwarder
+        target, public_url, budget = settings.base_url, settings.base_url, settings.write_budget
+    else:
+        mock_kwargs: dict[str, Any] = {"tokens": (token,), "fault": settings.fault, "spec_path": settings.spec}
+        if settings.slow_seconds is not None:
+            mock_kwargs["slow_seconds"] = settings.slow_seconds
+        upstream = create_app(**mock_kwargs)
+        fault = f", fault {settings.fault}" if settings.fault else ""
+        target, public_url, budget = f"embedded mock{fault}", SERVED_MOCK_URL, None
+    gatekeeper = Gatekeeper(upstream, redactor, budget)
+    run = GateRun(
+        settings=settings,
+        token=token,
+        redactor=redactor,
+        gatekeeper=gatekeeper,
+        schema=_schema(spec, settings, gatekeeper),
+        deep_schema=_schema(fully_populated(spec), settings, gatekeeper),
+        checks=_checks(settings),
+        target=target,
+        public_url=public_url,
+        forwarder=forwarder,
+    )
+    if not settings.live:
+        run.namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"phone-contract-gate/{settings.seed}")
+    return run
+
+
+def _request_timeout(settings: GateSettings) -> float:
+    # Long enough to measure a slow answer and report it, short enough not to hang a CI job.
+    return max(10.0, 3 * settings.max_response_time)
+
+
+def _schema(spec: dict[str, Any], settings: GateSettings, gatekeeper: Gatekeeper) -> Any:
+    config = schemathesis.Config(seed=settings.seed)
+    project = config.projects.default
+    project.update(base_url=GATE_ORIGIN, request_timeout=_request_timeout(settings))
+    project.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        max_examples=settings.max_examples,
+        # The first failing case is reported as generated: shrinking would re-send (and, live,
+        # re-create) many more numbers, and repeat every slow answer.
+        no_shrink=True,
+        database="none",
+        # The gate sends the real token itself; generated tokens would only ever get 401.
+        with_security_parameters=False,
+    )
+    project.phases.update(phases=["examples", "coverage", "fuzzing"])
+    project.checks.update(max_response_time=settings.max_response_time)
+    schema = schemathesis.openapi.from_dict(spec, config=config)
+    schema.app = gatekeeper
+    return schema
+
+
+def _checks(settings: GateSettings) -> list[CheckFunction]:
+    load_all_checks()
+    from schemathesis.checks import CHECKS, max_response_time
+
+    builtin = [
+        check
+        for check in CHECKS.get_all()
+        if callable(check)
+        and not isinstance(check, type)
+        and check not in gate_checks.GATE_CHECKS
+        and check.__name__ not in NOT_APPLICABLE
+    ]
+    own = [
+        check
+        for check in gate_checks.GATE_CHECKS
+        if not (settings.allow_undocumented and check is gate_checks.no_undocumented_fields)
+    ]
+    return [*builtin, max_response_time, *own]

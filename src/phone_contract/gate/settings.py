@@ -1,0 +1,69 @@
+"""What one gate run is asked to do, and how the command hands it to the pytest suite.
+
+The command and ``contract_tests/`` run in the same process, but pytest imports the suite on its
+own; the settings travel through one environment variable so that plain ``pytest contract_tests``
+(no variable) runs the CI defaults against the embedded mock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "PHONE_CONTRACT_GATE"
+TOKEN_ENV_VAR = "FREYA_API_TOKEN"
+
+# CI runs are repeatable: the same seed, the same cases, against a fresh mock.
+CI_SEED = 20261126
+DEFAULT_MAX_EXAMPLES = 40
+DEFAULT_MAX_RESPONSE_TIME = 2.0
+# Every POST to a live API may provision a real number; 50 is enough for one pass of the
+# property tests and a first slice of the schemathesis cases, and small enough to clean up by hand.
+DEFAULT_WRITE_BUDGET = 50
+# The "thorough" profile: many more examples and a fresh random seed, printed so a failure repeats.
+THOROUGH_MAX_EXAMPLES = 500
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """One run of the gate. ``base_url`` None means the embedded mock (no network)."""
+
+    seed: int = CI_SEED
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+    max_response_time: float = DEFAULT_MAX_RESPONSE_TIME
+    allow_undocumented: bool = False
+    write_budget: int = DEFAULT_WRITE_BUDGET
+    base_url: str | None = None
+    spec_path: str | None = None
+    # Embedded mock only: break it on purpose to watch the gate fail.
+    fault: str | None = None
+    slow_seconds: float | None = None
+    profile: str = "ci"
+
+    @property
+    def live(self) -> bool:
+        return self.base_url is not None
+
+    @property
+    def spec(self) -> Path | None:
+        return Path(self.spec_path) if self.spec_path else None
+
+    def to_env(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_env(cls) -> GateSettings:
+        """The settings the command passed in, or the CI defaults under plain pytest."""
+        raw = os.environ.get(ENV_VAR)
+        if not raw:
+            return cls()
+        return cls(**json.loads(raw))
+
+
+def token_from_env() -> str | None:
+    """The live API's bearer token: only ever from the environment, never from an argument."""
+    token = os.environ.get(TOKEN_ENV_VAR, "").strip()
+    return token or None

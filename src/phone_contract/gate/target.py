@@ -1,0 +1,185 @@
+"""The one door every request of the gate goes through: counted, budgeted, fingerprinted.
+
+Schemathesis sends its cases, and its own probes (``ignored_auth`` re-sends without and with a
+wrong token), through the transport of the schema's ASGI app. Making that app this gatekeeper
+means no request can bypass the write budget, whichever check sends it. In front of the embedded
+mock it passes requests straight in; in front of a live API it forwards them over HTTP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import ssl
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import httpx
+
+from phone_contract.gate.redact import Redactor
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# Hop-by-hop and framing headers are the forwarder's own business, not the API's answer.
+_DROPPED_RESPONSE_HEADERS = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
+)
+_DROPPED_REQUEST_HEADERS = frozenset({"host", "content-length", "connection", "accept-encoding"})
+
+
+# Every other method may change state: POST creates numbers, and schemathesis' unsupported_method
+# probe sends PUT, PATCH, DELETE... to the same path. All of them count against the budget.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class WriteBudgetExhausted(Exception):  # noqa: N818 - a state, not a programming error
+    """The run has sent as many writes as ``--write-budget`` allows; no more are sent."""
+
+
+class TargetUnreachable(Exception):  # noqa: N818 - the name says what the user must fix
+    """The live API could not be reached (DNS, TLS, connection); the message is one line."""
+
+
+class ResponseTimedOut(Exception):  # noqa: N818
+    """The live API accepted the connection but sent no answer in time."""
+
+
+class Gatekeeper:
+    """ASGI app in front of the target: counts requests and writes, enforces the budget."""
+
+    def __init__(self, upstream: ASGIApp, redactor: Redactor, write_budget: int | None) -> None:
+        self._upstream = upstream
+        self._redactor = redactor
+        self.write_budget = write_budget
+        self.requests = 0
+        self.writes = 0
+        self.budget_reached = False
+        self._fingerprint = hashlib.sha256()
+
+    @property
+    def fingerprint(self) -> str:
+        """Digest of every request's method, path and body, in order: equal runs, equal digests."""
+        return self._fingerprint.hexdigest()[:16]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._upstream(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        method = str(scope["method"]).upper()
+        if method not in SAFE_METHODS:
+            if self.write_budget is not None and self.writes >= self.write_budget:
+                self.budget_reached = True
+                raise WriteBudgetExhausted(f"write budget of {self.write_budget} reached")
+            self.writes += 1
+        self.requests += 1
+        self._learn_secrets(body)
+        for part in (method.encode(), str(scope["path"]).encode(), body):
+            self._fingerprint.update(len(part).to_bytes(8, "big") + part)
+        await self._upstream(scope, _replay(body), send)
+
+    def _learn_secrets(self, body: bytes) -> None:
+        try:
+            self._redactor.learn_from_body(json.loads(body))
+        except (ValueError, UnicodeDecodeError):
+            return  # not JSON: it carries no sipOutbound.password field
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+class Forwarder:
+    """ASGI app that sends each request on to a live API root and relays its answer unchanged."""
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        self._base_url = base_url.rstrip("/")
+        # Blocking client on purpose: the gate sends one request at a time, in order.
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False)
+
+    def close(self) -> None:
+        self._client.close()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _accept_lifespan(receive, send)
+            return
+        body = await _read_body(receive)
+        query = scope.get("query_string", b"").decode("latin-1")
+        url = self._base_url + scope["path"] + (f"?{query}" if query else "")
+        headers = [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in scope["headers"]
+            if name.decode("latin-1").lower() not in _DROPPED_REQUEST_HEADERS
+        ]
+        response = self.request(scope["method"], url, headers, body)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response.status_code,
+                "headers": [
+                    (name.encode("latin-1"), value.encode("latin-1"))
+                    for name, value in response.headers.multi_items()
+                    if name.lower() not in _DROPPED_RESPONSE_HEADERS
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": response.content})
+
+    def request(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> httpx.Response:
+        try:
+            return self._client.request(method, url, headers=headers, content=body)
+        except httpx.ReadTimeout:
+            raise ResponseTimedOut(f"no answer from {self._base_url} within the request timeout") from None
+        except (httpx.TransportError, ssl.SSLError) as exc:
+            raise TargetUnreachable(describe_network_error(self._base_url, exc)) from None
+
+
+async def _accept_lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def describe_network_error(base_url: str, exc: BaseException) -> str:
+    """One line a user can act on: what failed (DNS, TLS, refused, timeout) and where."""
+    text = str(exc) or type(exc).__name__
+    lowered = text.lower()
+    if "name or service not known" in lowered or "nodename nor servname" in lowered or "getaddrinfo" in lowered:
+        kind = "DNS lookup failed"
+    elif "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+        kind = "TLS handshake failed"
+    elif "refused" in lowered:
+        kind = "connection refused"
+    elif isinstance(exc, httpx.TimeoutException):
+        kind = "timed out"
+    else:
+        kind = "network error"
+    first = text.splitlines()[0] if text.splitlines() else text
+    return f"cannot reach {base_url}: {kind} ({first})"

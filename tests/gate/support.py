@@ -1,0 +1,108 @@
+"""Helpers of the gate tests: run ``phone-contract gate`` as a user would, in its own process.
+
+Each gate run takes seconds (schemathesis' coverage phase alone sends ~250 requests), so the
+runs a test module needs are started together, as many at once as there are CPUs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Distinctive, so that finding them in any output is proof of a leak.
+SECRET_TOKEN = "tok-NEVER-PRINT-9f8e7d6c5b4a"
+GATE_TIMEOUT = 240
+
+
+@dataclass(frozen=True)
+class GateResult:
+    status: int
+    stdout: str
+    stderr: str
+
+    @property
+    def failed_checks(self) -> set[str]:
+        match = re.search(r"result: contract broken: (.+)", self.stdout)
+        return set(match.group(1).split(", ")) if match else set()
+
+    @property
+    def fingerprint(self) -> str:
+        match = re.search(r"request fingerprint: ([0-9a-f]+)", self.stdout)
+        assert match, self.stdout[-2000:]
+        return match.group(1)
+
+
+def gate_env(token: str | None = SECRET_TOKEN) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"FREYA_API_TOKEN", "PHONE_CONTRACT_GATE"}}
+    if token is not None:
+        env["FREYA_API_TOKEN"] = token
+    return env
+
+
+def run_gate(args: Sequence[str], *, token: str | None = SECRET_TOKEN, cwd: Path = ROOT) -> GateResult:
+    command = [sys.executable, "-m", "phone_contract.cli", "gate", *args]
+    done = subprocess.run(
+        command, cwd=cwd, env=gate_env(token), capture_output=True, text=True, timeout=GATE_TIMEOUT, check=False
+    )
+    return GateResult(done.returncode, done.stdout, done.stderr)
+
+
+def run_many(runs: dict[str, Sequence[str]]) -> dict[str, GateResult]:
+    """Several gate runs at once; name -> result."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        futures = {name: pool.submit(run_gate, args) for name, args in runs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+@dataclass(frozen=True)
+class ServedMock:
+    base_url: str
+    log_path: Path
+
+    def posts_received(self) -> int:
+        # uvicorn's access log: one line per request, e.g. '"POST /api/v2/phone-numbers HTTP/1.1" 201'
+        return len(re.findall(r'"(?:POST|PUT|PATCH|DELETE) ', self.log_path.read_text()))
+
+
+@contextmanager
+def served_mock(tmp_path: Path, *extra: str) -> Iterator[ServedMock]:
+    """The mock served by a real ASGI server on a free loopback port, as ``phone-contract mock`` runs it."""
+    log_path = tmp_path / f"mock{'-'.join(extra)}.log"
+    command = [sys.executable, "-m", "phone_contract.cli", "mock", "--host", "127.0.0.1", "--port", "0", *extra]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=gate_env(), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base_url = _wait_for_url(process, log_path)
+        yield ServedMock(base_url, log_path)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_for_url(process: subprocess.Popen[bytes], log_path: Path) -> str:
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        match = re.search(r"serving (http://\S+)/phone-numbers", log_path.read_text())
+        if match:
+            return match.group(1)
+        if process.poll() is not None:
+            pytest.fail(f"the served mock exited early:\n{log_path.read_text()}")
+        time.sleep(0.05)
+    pytest.fail(f"the served mock did not start:\n{log_path.read_text()}")

@@ -1,0 +1,65 @@
+"""Generation reaches nested optional input: every config field, and several SIP headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from schemathesis import Case, GenerationMode
+
+from phone_contract._spec import load_spec
+from phone_contract.gate.deep import MIN_ARRAY_ITEMS, fully_populated
+from phone_contract.gate.run import GateRun, build
+from phone_contract.gate.settings import GateSettings
+
+SPEC = load_spec()
+CONFIG_FIELDS = set(SPEC["components"]["schemas"]["PhoneNumberConfigInput"]["properties"])
+SIP_OUTBOUND_FIELDS = set(SPEC["components"]["schemas"]["SipOutboundInput"]["properties"])
+
+
+@pytest.fixture(scope="module")
+def run() -> Iterator[GateRun]:
+    gate = build(GateSettings())
+    yield gate
+    gate.close()
+
+
+def _request_validator() -> Draft202012Validator:
+    # The real spec's request schema, not the variant's: generated bodies must keep the contract.
+    resource = Resource.from_contents(SPEC, default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource("urn:spec", resource)
+    return Draft202012Validator(
+        {"$ref": "urn:spec#/components/schemas/CreatePhoneNumberRequest"},
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def test_fully_populated_bodies_reach_all_of_config_and_keep_the_contract(run: GateRun) -> None:
+    validator = _request_validator()
+    strategy = run.deep_schema["/phone-numbers"]["POST"].as_strategy(generation_mode=GenerationMode.POSITIVE)
+
+    @settings(max_examples=30, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(case=strategy)
+    def check(case: Case) -> None:
+        body = case.body
+        assert list(validator.iter_errors(body)) == []
+        assert set(body["config"]) == CONFIG_FIELDS
+        assert set(body["config"]["sipOutbound"]) == SIP_OUTBOUND_FIELDS
+        assert len(body["config"]["sipOutbound"]["headers"]) >= MIN_ARRAY_ITEMS
+
+    check()
+
+
+def test_the_variant_changes_only_the_request_body() -> None:
+    variant = fully_populated(SPEC)
+    operation = variant["paths"]["/phone-numbers"]["post"]
+    assert operation["responses"] == SPEC["paths"]["/phone-numbers"]["post"]["responses"]
+    assert variant["components"] == SPEC["components"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert set(schema["required"]) == set(schema["properties"])

@@ -1,0 +1,128 @@
+"""The gate's parts on their own: redaction, curl, the write budget, failure reports, settings."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from phone_contract.gate.conformance import ContractBroken, install_tally_hook, send_and_check
+from phone_contract.gate.pytest_support import contract_messages
+from phone_contract.gate.redact import REDACTED, Redactor, curl
+from phone_contract.gate.run import GateRun, build
+from phone_contract.gate.settings import GateSettings
+from phone_contract.gate.target import Forwarder, Gatekeeper, TargetUnreachable, WriteBudgetExhausted
+from phone_contract.mock import create_app
+
+from .support import SECRET_TOKEN
+
+PASSWORD = "pw-NEVER-PRINT-31337"
+VALID_BODY = {
+    "number": "+14155550123",
+    "workspaceId": "550e8400-e29b-41d4-a716-446655440000",
+    "userId": "550e8400-e29b-41d4-a716-446655440001",
+    "config": {
+        "sipOutbound": {
+            "password": PASSWORD,
+            "headers": [{"key": "X-A", "value": "1"}, {"key": "X-B", "value": "2"}],
+        }
+    },
+}
+
+
+@given(token=st.text(min_size=4), before=st.text(), after=st.text())
+def test_a_known_secret_never_survives_redaction(token: str, before: str, after: str) -> None:
+    assert token not in Redactor(token).text(before + token + after + token)
+
+
+@given(password=st.text())
+def test_passwords_are_redacted_by_key_whatever_their_length(password: str) -> None:
+    redactor = Redactor()
+    body = {"config": {"sipOutbound": {"password": password, "port": 5060}}}
+    assert redactor.value(body) == {"config": {"sipOutbound": {"password": REDACTED, "port": 5060}}}
+    assert redactor.text(repr(body)).count(REDACTED) == 1
+
+
+def test_curl_reads_the_token_from_the_environment_and_redacts_the_password() -> None:
+    redactor = Redactor(SECRET_TOKEN)
+    redactor.learn_from_body(VALID_BODY)
+    command = curl(
+        redactor,
+        "POST",
+        "https://app.freyavoice.ai/api/v2/phone-numbers",
+        {"Authorization": f"Bearer {SECRET_TOKEN}", "Content-Type": "application/json"},
+        httpx.Request("POST", "http://x", json=VALID_BODY).content,
+    )
+    assert '--header "Authorization: Bearer $FREYA_API_TOKEN"' in command
+    assert SECRET_TOKEN not in command
+    assert PASSWORD not in command
+    assert f'"password":"{REDACTED}"' in command
+
+
+async def _post_through(gatekeeper: Gatekeeper, method: str) -> int:
+    transport = httpx.ASGITransport(app=gatekeeper)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gate") as client:
+        response = await client.request(method, "/phone-numbers", json=VALID_BODY)
+        return response.status_code
+
+
+def test_the_gatekeeper_refuses_writes_beyond_the_budget_and_counts_only_writes() -> None:
+    gatekeeper = Gatekeeper(create_app(), Redactor(), write_budget=2)
+    assert asyncio.run(_post_through(gatekeeper, "GET")) == 405
+    assert asyncio.run(_post_through(gatekeeper, "POST")) == 401  # no token: still a write sent
+    assert asyncio.run(_post_through(gatekeeper, "DELETE")) == 405
+    with pytest.raises(WriteBudgetExhausted):
+        asyncio.run(_post_through(gatekeeper, "POST"))
+    assert (gatekeeper.requests, gatekeeper.writes, gatekeeper.budget_reached) == (3, 2, True)
+
+
+def test_the_forwarder_reports_an_unreachable_api_in_one_line() -> None:
+    forwarder = Forwarder("http://127.0.0.1:9", timeout=2.0)
+    try:
+        with pytest.raises(TargetUnreachable, match=r"^cannot reach http://127.0.0.1:9: connection refused"):
+            forwarder.request("POST", "http://127.0.0.1:9/phone-numbers", [], b"{}")
+    finally:
+        forwarder.close()
+
+
+@pytest.fixture
+def echo_token_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[GateRun]:
+    monkeypatch.setenv("FREYA_API_TOKEN", SECRET_TOKEN)
+    gate = build(GateSettings(fault="echo-token"))
+    install_tally_hook(gate)
+    yield gate
+    gate.close()
+
+
+def test_a_failure_report_names_the_check_and_carries_no_secret(echo_token_run: GateRun) -> None:
+    operation = echo_token_run.schema["/phone-numbers"]["POST"]
+    case = operation.Case(body=VALID_BODY, media_type="application/json")
+    with pytest.raises(ContractBroken) as failure:
+        send_and_check(echo_token_run, case)
+    report = str(failure.value)
+    assert report.startswith("contract broken (token_not_leaked) on POST /phone-numbers")
+    assert "- check token_not_leaked" in report
+    assert "$ (body): expected no bearer token, got the bearer token" in report
+    assert "curl --request POST" in report
+    assert SECRET_TOKEN not in report
+    assert PASSWORD not in report
+    # What hypothesis would print about the case (its repr) is scrubbed on the way out too.
+    assert PASSWORD not in echo_token_run.redactor.text(repr(case.body))
+    assert echo_token_run.tally.failed["token_not_leaked"] == 1
+
+
+def test_contract_reports_are_found_inside_hypothesis_exception_groups() -> None:
+    group = ExceptionGroup("two", [ContractBroken("a"), ExceptionGroup("inner", [ValueError(), ContractBroken("b")])])
+    assert contract_messages(group) == ["a", "b"]
+
+
+def test_settings_travel_through_the_environment_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = GateSettings(seed=5, max_examples=7, base_url="https://example.com/api", write_budget=3)
+    monkeypatch.setenv("PHONE_CONTRACT_GATE", settings.to_env())
+    assert GateSettings.from_env() == settings
+    monkeypatch.delenv("PHONE_CONTRACT_GATE")
+    assert GateSettings.from_env() == GateSettings()

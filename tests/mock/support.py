@@ -1,0 +1,84 @@
+"""Helpers of the mock's tests: an in-process client, valid bodies, and the spec as the judge."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from phone_contract.mock import DEFAULT_TOKEN, MockApp
+from phone_contract.responses import check_response
+
+AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
+BASE_URL = "http://mock"
+_numbers = itertools.count(14155550000)
+
+
+def unique_number() -> str:
+    """A valid number no other test has used, so state never couples tests."""
+    return f"+{next(_numbers)}"
+
+
+def valid_body(**overrides: Any) -> dict[str, Any]:
+    """The vendor page's example with a fresh number and workspace; ``overrides`` replace top-level fields."""
+    body: dict[str, Any] = {
+        "number": unique_number(),
+        "friendlyName": "Main Support Line",
+        "workspaceId": str(uuid.uuid4()),
+        "userId": "550e8400-e29b-41d4-a716-446655440001",
+        "config": {
+            "inboundAgentId": "550e8400-e29b-41d4-a716-446655440002",
+            "outboundAgentId": "550e8400-e29b-41d4-a716-446655440003",
+        },
+    }
+    body.update(overrides)
+    return body
+
+
+def request(
+    app: MockApp,
+    method: str = "POST",
+    path: str = "/phone-numbers",
+    *,
+    headers: Mapping[str, str | bytes] | None = None,
+    **kwargs: Any,
+) -> httpx.Response:
+    """One request to the embedded app, no network; authorized with the dev token unless headers say."""
+    return asyncio.run(_request(app, method, path, headers=AUTH if headers is None else headers, **kwargs))
+
+
+async def _request(app: MockApp, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as client:
+        return await client.request(method, path, **kwargs)
+
+
+def post_raw(app: MockApp, content: bytes, content_type: str | None = "application/json") -> httpx.Response:
+    headers: dict[str, str | bytes] = dict(AUTH)
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    return request(app, headers=headers, content=content)
+
+
+def assert_conforms(response: httpx.Response) -> None:
+    """The response is one the spec documents for POST /phone-numbers, body and all."""
+    violations = check_response(response.status_code, response.headers.get("content-type"), response.content)
+    assert violations == [], f"{response.status_code} {response.text[:300]}: {violations}"
+
+
+def error_of(response: httpx.Response) -> dict[str, Any]:
+    """The error object of an error envelope (and proof that the envelope has the documented shape)."""
+    body = json.loads(response.content)
+    assert body["success"] is False
+    error: dict[str, Any] = body["error"]
+    return error
+
+
+def phone_number_of(response: httpx.Response) -> dict[str, Any]:
+    body = json.loads(response.content)
+    phone_number: dict[str, Any] = body["data"]["result"]["phoneNumber"]
+    return phone_number

@@ -1,0 +1,125 @@
+"""Regenerate and check are a pair: same input, same bytes; any spec change fails the drift gate.
+
+Each generation takes a few seconds, so the tests share what they can and edit copies of the spec,
+never spec/ itself.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from phone_contract import codegen
+from phone_contract.codegen import GENERATED, HASH_FILE, PROJECT_DIR, SPEC, Inputs, check, compare, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK_SCRIPT = ROOT / "scripts" / "check-generated"
+MODELS = f"{PROJECT_DIR}/freya_phone_numbers_client/models"
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One generation from the real inputs, shared by the tests that only read it."""
+    out = tmp_path_factory.mktemp("fresh")
+    generate(out)
+    return out
+
+
+def spec_copy(tmp_path: Path, edit: Callable[[str], str] = lambda text: text) -> Path:
+    """A copy of the spec, edited as text (a YAML round trip would reformat the descriptions)."""
+    # Same file name as the real one, so an unchanged copy hashes and reads the same.
+    copy = tmp_path / SPEC.name
+    copy.write_text(edit(SPEC.read_text(encoding="utf-8")), encoding="utf-8")
+    return copy
+
+
+def replace_once(old: str, new: str, count: int = 1) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert text.count(old) == count, f"the spec no longer has {count} x {old!r}: update this test"
+        return text.replace(old, new, 1)
+
+    return edit
+
+
+def test_generation_is_byte_identical_whatever_the_path(
+    fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The generator runs with its own PATH, so the caller's (here: nothing usable) cannot matter.
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    again = tmp_path / "again"
+    generate(again)
+    assert compare(fresh, again) == []
+
+
+def test_generated_is_exactly_what_regenerate_writes(fresh: Path) -> None:
+    assert compare(fresh, GENERATED) == []
+    assert (GENERATED / HASH_FILE).read_text(encoding="utf-8") == Inputs().digest_lines()
+
+
+def test_compare_reports_missing_extra_and_changed_files(tmp_path: Path) -> None:
+    expected, actual = tmp_path / "expected", tmp_path / "actual"
+    for root in (expected, actual):
+        (root / "pkg").mkdir(parents=True)
+        (root / "pkg" / "same.py").write_text("x = 1\n")
+    (expected / "pkg" / "changed.py").write_text("x = 1\n")
+    (actual / "pkg" / "changed.py").write_text("x = 2\n")
+    (expected / "pkg" / "missing.py").write_text("")
+    (actual / "pkg" / "extra.py").write_text("")
+    # Byproducts of installing and type-checking generated/ are not drift.
+    for byproduct in (
+        ".pdm-build/_editable.pth",
+        "pkg/__pycache__/same.cpython-311.pyc",
+        "x.egg-info/PKG-INFO",
+    ):
+        (actual / byproduct).parent.mkdir(parents=True)
+        (actual / byproduct).write_text("")
+    problems = compare(expected, actual)
+    assert len(problems) == 3
+    assert "-x = 2\n+x = 1" in problems[0]
+    assert problems[1] == "not written by the generator, yet in generated/: pkg/extra.py"
+    assert problems[2] == "missing from generated/: pkg/missing.py"
+
+
+def test_an_unchanged_copy_of_the_spec_passes(tmp_path: Path) -> None:
+    assert check(inputs=Inputs(spec=spec_copy(tmp_path))) == []
+
+
+def test_a_changed_field_type_fails_in_the_generated_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # friendlyName appears in the request and in the stored phone number; change the request's.
+    edit = replace_once("friendlyName:\n          type: string", "friendlyName:\n          type: integer", 2)
+    assert codegen.main(["check", "--spec", str(spec_copy(tmp_path, edit))]) == 1
+    out, err = capsys.readouterr()
+    assert f"+++ regenerated/{MODELS}/create_phone_number_request.py" in out
+    assert "+    friendly_name: int | Unset = UNSET" in out
+    assert "Fix: run `scripts/regenerate`" in err
+
+
+def test_check_generated_script_passes_on_the_real_spec() -> None:
+    result = subprocess.run(
+        [CHECK_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=180, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "in step" in result.stdout
+
+
+def test_check_generated_script_fails_on_a_max_length_change(tmp_path: Path) -> None:
+    # maxLength changes no generated line: only the recorded hash of the spec catches it.
+    spec = spec_copy(tmp_path, replace_once("maxLength: 20", "maxLength: 25"))
+    result = subprocess.run(
+        [CHECK_SCRIPT, "--spec", str(spec)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"+++ regenerated/{HASH_FILE}" in result.stdout
+    assert "regenerated/freya-phone-numbers-client" not in result.stdout
+    assert "(1 file(s) differ)" in result.stderr
+    assert "Fix: run `scripts/regenerate`" in result.stderr
