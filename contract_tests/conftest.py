@@ -7,14 +7,11 @@ here, at import, because ``schema.parametrize()`` needs the schema when test mod
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Generator
-from pathlib import Path
 
 import pytest
-from hypothesis.configuration import set_hypothesis_home_dir
 
+from phone_contract.gate import hypothesis_home
 from phone_contract.gate.conformance import install_tally_hook
 from phone_contract.gate.pytest_support import scrub, stop_if_unreachable
 from phone_contract.gate.report import summary
@@ -22,12 +19,11 @@ from phone_contract.gate.run import GateRun, start
 from phone_contract.gate.settings import GateSettings
 
 RUN: GateRun = start(GateSettings.from_env())
-# Hypothesis caches what it learns (constants of local source, examples) under .hypothesis/;
-# a seed must replay the same cases on a fresh clone as on a used one, and the gate writes no
-# files it was not asked to: each session gets a private, temporary home.
-_HYPOTHESIS_HOME = Path(tempfile.mkdtemp(prefix="phone-contract-gate-"))
-set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+# A seed must replay the same cases on a fresh clone as on a used one, and the gate writes no
+# files it was not asked to (no .hypothesis/ in the user's directory): see gate.hypothesis_home.
+_HYPOTHESIS_HOME = hypothesis_home.use_private_home()
 install_tally_hook(RUN)
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -44,12 +40,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         reporter.write_line(line)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None]:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     # Every report (terminal and JUnit XML alike) is built from this object: scrub it once here.
-    outcome = yield
+    report = yield
     stop_if_unreachable(item, call, RUN.redactor)
-    scrub(outcome.get_result(), call, RUN.redactor)
+    scrub(report, call, RUN.redactor)
+    return report
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -67,7 +66,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     RUN.close()
-    shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
+    hypothesis_home.remove(_HYPOTHESIS_HOME)
 
 
 @pytest.fixture

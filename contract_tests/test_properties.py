@@ -6,6 +6,8 @@ budget, so that a small budget still tries every kind of test.
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given, seed
 from schemathesis import Case, GenerationMode
 
@@ -24,12 +26,12 @@ fully_populated_cases = RUN.deep_schema["/phone-numbers"]["POST"].as_strategy(
 @PROFILE
 @seed(RUN.settings.seed)
 @given(case=fully_populated_cases)
-def test_fully_populated_config_is_created_and_echoed(case: Case) -> None:
+def test_fully_populated_config_is_created_and_echoed(case: Case[Any]) -> None:
     fully_populated_create(RUN, case)
 
 
 @PROFILE
 @seed(RUN.settings.seed)
 @given(case=valid_cases)
-def test_duplicate_number_conflicts_only_within_a_workspace(case: Case) -> None:
+def test_duplicate_number_conflicts_only_within_a_workspace(case: Case[Any]) -> None:
     duplicate_in_workspace(RUN, case)

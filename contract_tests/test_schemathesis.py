@@ -6,6 +6,8 @@ and fails with a report naming the checks, the field paths and a curl reproducti
 
 from __future__ import annotations
 
+from typing import Any
+
 from schemathesis import Case
 
 from phone_contract.gate.conformance import send_and_check
@@ -15,7 +17,7 @@ from phone_contract.gate.run import current
 RUN = current()
 
 
-@RUN.schema.parametrize()
+@RUN.schema.parametrize()  # type: ignore[untyped-decorator]  # schemathesis is imported untyped (pyproject)
 @profile(RUN.settings)
-def test_api_conforms(case: Case) -> None:
+def test_api_conforms(case: Case[Any]) -> None:
     send_and_check(RUN, case)

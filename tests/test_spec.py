@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator, Mapping
@@ -95,6 +96,9 @@ def test_a_broken_example_would_be_caught() -> None:
 def redocly_lint(spec: Path) -> dict[str, Any]:
     npx = shutil.which("npx")
     if npx is None:
+        # CI machines have Node.js, so there the lint must run; a laptop with only python3 may skip it.
+        if os.environ.get("CI"):
+            pytest.fail("npx (Node.js) is not installed, and CI must lint the spec with Redocly CLI")
         pytest.skip("npx (Node.js) is not installed: Redocly CLI cannot run; tox -e speclint needs it too")
     command = [
         npx,

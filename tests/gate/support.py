@@ -11,7 +11,8 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,7 +45,11 @@ class GateResult:
 
 
 def gate_env(token: str | None = SECRET_TOKEN) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"FREYA_API_TOKEN", "PHONE_CONTRACT_GATE"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"FREYA_API_TOKEN", "PHONE_CONTRACT_GATE"}
+    }
     if token is not None:
         env["FREYA_API_TOKEN"] = token
     return env
@@ -53,12 +58,18 @@ def gate_env(token: str | None = SECRET_TOKEN) -> dict[str, str]:
 def run_gate(args: Sequence[str], *, token: str | None = SECRET_TOKEN, cwd: Path = ROOT) -> GateResult:
     command = [sys.executable, "-m", "phone_contract.cli", "gate", *args]
     done = subprocess.run(
-        command, cwd=cwd, env=gate_env(token), capture_output=True, text=True, timeout=GATE_TIMEOUT, check=False
+        command,
+        cwd=cwd,
+        env=gate_env(token),
+        capture_output=True,
+        text=True,
+        timeout=GATE_TIMEOUT,
+        check=False,
     )
     return GateResult(done.returncode, done.stdout, done.stderr)
 
 
-def run_many(runs: dict[str, Sequence[str]]) -> dict[str, GateResult]:
+def run_many(runs: Mapping[str, Sequence[str]]) -> dict[str, GateResult]:
     """Several gate runs at once; name -> result."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         futures = {name: pool.submit(run_gate, args) for name, args in runs.items()}
@@ -70,16 +81,28 @@ class ServedMock:
     base_url: str
     log_path: Path
 
-    def posts_received(self) -> int:
+    def writes_received(self) -> int:
+        """Requests with any method but GET, HEAD, OPTIONS, TRACE: what the gate counts as writes."""
         # uvicorn's access log: one line per request, e.g. '"POST /api/v2/phone-numbers HTTP/1.1" 201'
-        return len(re.findall(r'"(?:POST|PUT|PATCH|DELETE) ', self.log_path.read_text()))
+        methods = re.findall(r'"([A-Z]+) /\S* HTTP/', self.log_path.read_text(errors="replace"))
+        return sum(method not in {"GET", "HEAD", "OPTIONS", "TRACE"} for method in methods)
 
 
 @contextmanager
 def served_mock(tmp_path: Path, *extra: str) -> Iterator[ServedMock]:
     """The mock served by a real ASGI server on a free loopback port, as ``phone-contract mock`` runs it."""
     log_path = tmp_path / f"mock{'-'.join(extra)}.log"
-    command = [sys.executable, "-m", "phone_contract.cli", "mock", "--host", "127.0.0.1", "--port", "0", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "phone_contract.cli",
+        "mock",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        *extra,
+    ]
     with log_path.open("w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=gate_env(), stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -95,8 +118,6 @@ def served_mock(tmp_path: Path, *extra: str) -> Iterator[ServedMock]:
 
 
 def _wait_for_url(process: subprocess.Popen[bytes], log_path: Path) -> str:
-    import time
-
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         match = re.search(r"serving (http://\S+)/phone-numbers", log_path.read_text())

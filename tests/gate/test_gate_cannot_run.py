@@ -18,7 +18,10 @@ def _closed_port() -> int:
     return port
 
 
-def _assert_one_line_exit_2(args: list[str], reason: str, *, token: str | None = "a-token-value") -> None:
+A_TOKEN = "a-token-value"
+
+
+def _assert_one_line_exit_2(args: list[str], reason: str, *, token: str | None = A_TOKEN) -> None:
     result = run_gate(args, token=token)
     assert result.status == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -52,7 +55,9 @@ def test_a_host_that_does_not_resolve() -> None:
 
 def test_a_missing_token() -> None:
     port = _closed_port()
-    _assert_one_line_exit_2(["--base-url", f"http://127.0.0.1:{port}"], "FREYA_API_TOKEN is not set", token=None)
+    _assert_one_line_exit_2(
+        ["--base-url", f"http://127.0.0.1:{port}"], "FREYA_API_TOKEN is not set", token=None
+    )
 
 
 def test_an_unreadable_spec(tmp_path: Path) -> None:

@@ -1,53 +1,72 @@
-"""The gate against a live server: the served mock on a loopback port, reached through --base-url."""
+"""The gate against a live server: the served mock on a loopback port, reached through --base-url.
+
+The runs start together (each with its own served mock), as many at once as there are CPUs.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from .support import run_gate, served_mock
+from .support import GateResult, run_gate, served_mock
 
 # Against a live API each write may create a real number: the gate must stop at the budget.
 BUDGET = 60
+FAULTS = {
+    "wrong-status": "status_code_conformance",
+    "ignore-auth": "ignored_auth",
+    "accept-duplicate": "duplicate_conflicts",
+}
 
 
-def test_the_served_mock_passes_and_the_budget_holds(tmp_path: Path) -> None:
-    with served_mock(tmp_path) as mock:
-        result = run_gate(["--base-url", mock.base_url, "--write-budget", str(BUDGET)])
-        received = mock.posts_received()
+def _gate_served(tmp_path: Path, mock_args: Sequence[str], budget: int) -> tuple[GateResult, str, int]:
+    with served_mock(tmp_path, *mock_args) as mock:
+        result = run_gate(["--base-url", mock.base_url, "--write-budget", str(budget)])
+    # Read once the server has stopped: its access log is complete then.
+    return result, mock.base_url, mock.writes_received()
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[GateResult, str, int]]:
+    plans: dict[str, tuple[list[str], int]] = {"clean": ([], BUDGET), "small budget": ([], 4)}
+    plans |= {fault: (["--fault", fault], BUDGET) for fault in FAULTS}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        futures = {
+            name: pool.submit(_gate_served, tmp_path_factory.mktemp("served"), args, budget)
+            for name, (args, budget) in plans.items()
+        }
+        return {name: future.result() for name, future in futures.items()}
+
+
+def test_the_served_mock_passes_and_the_budget_holds(results: dict[str, tuple[GateResult, str, int]]) -> None:
+    result, base_url, received = results["clean"]
     assert result.status == 0, result.stdout[-4000:] + result.stderr
     # A live run says where it goes and how much it may write before anything is sent.
     first = result.stdout.splitlines()[0]
-    assert f"target {mock.base_url}" in first
+    assert f"target {base_url}" in first
     assert f"write budget {BUDGET}" in first
-    assert received <= BUDGET
-    assert f"write budget reached: the run stopped after {received} writes" in result.stdout
+    assert received == BUDGET
+    assert f"write budget reached: the run stopped after {BUDGET} writes" in result.stdout
 
 
-def test_a_small_budget_stops_the_run_early(tmp_path: Path) -> None:
-    with served_mock(tmp_path) as mock:
-        result = run_gate(["--base-url", mock.base_url, "--write-budget", "4"])
-        received = mock.posts_received()
+def test_a_small_budget_stops_the_run_early(results: dict[str, tuple[GateResult, str, int]]) -> None:
+    result, _, received = results["small budget"]
     assert result.status == 0, result.stdout[-4000:]
     assert received == 4
     assert "write budget reached: the run stopped after 4 writes (--write-budget 4)" in result.stdout
 
 
-@pytest.mark.parametrize(
-    ("fault", "check"),
-    [
-        ("wrong-status", "status_code_conformance"),
-        ("ignore-auth", "ignored_auth"),
-        ("echo-token", "token_not_leaked"),
-        ("accept-duplicate", "duplicate_conflicts"),
-        ("server-error-edge", "not_a_server_error"),
-    ],
-)
-def test_faults_of_the_served_mock_fail_the_gate(tmp_path: Path, fault: str, check: str) -> None:
-    with served_mock(tmp_path, "--fault", fault) as mock:
-        result = run_gate(["--base-url", mock.base_url, "--write-budget", str(BUDGET)])
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_faults_of_the_served_mock_fail_the_gate(
+    results: dict[str, tuple[GateResult, str, int]], fault: str
+) -> None:
+    result, base_url, received = results[fault]
     assert result.status == 1, result.stdout[-4000:] + result.stderr
-    assert check in result.failed_checks
+    assert FAULTS[fault] in result.failed_checks
+    assert received <= BUDGET
     # The reproduction points at the live target, not at the gate's in-process plumbing.
-    assert f"--url {mock.base_url}/phone-numbers" in result.stdout
+    assert f"--url {base_url}/phone-numbers" in result.stdout

@@ -1,14 +1,21 @@
-"""The gate against the embedded mock: clean over several seeds, and each fault caught by name."""
+"""The gate against the embedded mock: clean over several seeds, each fault caught by name,
+seeds that repeat, drift, the summary and the thorough profile.
+
+All runs start together in one module fixture (see support.run_many): each takes seconds.
+"""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from phone_contract.mock import FAULTS
+
 from .support import GateResult, run_many
 
 SEEDS = (1, 20261126, 987654321)
-EXAMPLES = "15"
+EXAMPLES = "10"
 # fault -> the check that must name it; other checks may fail too (a missing field also breaks
 # the generated client), but this one is the rule the fault breaks.
 EXPECTED_CHECK = {
@@ -36,10 +43,13 @@ EXTRA = {"slow": ["--mock-slow-seconds", "0.3", "--max-response-time", "0.15"]}
 @pytest.fixture(scope="module")
 def results() -> dict[str, GateResult]:
     runs = {f"seed {seed}": ["--seed", str(seed), "--max-examples", EXAMPLES] for seed in SEEDS}
+    runs["seed 1 again"] = ["--seed", "1", "--max-examples", EXAMPLES]
     runs |= {
         f"fault {fault}": ["--fault", fault, "--max-examples", EXAMPLES, *EXTRA.get(fault, [])]
         for fault in FAULTS
     }
+    runs["drift allowed"] = ["--fault", "undocumented-field", "--allow-undocumented", "--max-examples", "5"]
+    runs["thorough"] = ["--profile", "thorough", "--max-examples", "5"]
     return run_many(runs)
 
 
@@ -52,7 +62,6 @@ def test_the_clean_mock_passes(results: dict[str, GateResult], seed: int) -> Non
     result = results[f"seed {seed}"]
     assert result.status == 0, result.stdout[-4000:] + result.stderr
     assert "result: no check failed" in result.stdout
-    assert f"seed: {seed}" in result.stdout
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
@@ -66,16 +75,43 @@ def test_each_fault_fails_the_gate_naming_its_check(results: dict[str, GateResul
     assert "curl --request POST" in result.stdout
 
 
-def test_a_drift_can_be_allowed_but_is_still_reported() -> None:
-    (result,) = run_many(
-        {"drift": ["--fault", "undocumented-field", "--allow-undocumented", "--max-examples", "5"]}
-    ).values()
+def test_a_seed_repeats_the_same_requests_and_another_seed_does_not(results: dict[str, GateResult]) -> None:
+    assert results["seed 1"].fingerprint == results["seed 1 again"].fingerprint
+    assert results["seed 1"].fingerprint != results["seed 20261126"].fingerprint
+
+
+def test_a_failure_names_the_field_path_expected_and_actual(results: dict[str, GateResult]) -> None:
+    out = results["fault field-missing"].stdout
+    assert "$.data.result.phoneNumber.userId: expected required property 'userId', got nothing" in out
+    assert "curl --request POST --url http://127.0.0.1:8000/api/v2/phone-numbers" in out
+    assert '--header "Authorization: Bearer $FREYA_API_TOKEN"' in out
+
+
+def test_undocumented_fields_fail_as_drift(results: dict[str, GateResult]) -> None:
+    out = results["fault undocumented-field"].stdout
+    assert "the API has grown: update the spec and regenerate" in out
+    assert "$.data.result.phoneNumber.carrier" in out
+
+
+def test_drift_can_be_allowed_and_is_still_reported(results: dict[str, GateResult]) -> None:
+    result = results["drift allowed"]
     assert result.status == 0, result.stdout[-4000:]
     assert "drift (allowed by --allow-undocumented): the API has grown" in result.stdout
     assert "$.data.result.phoneNumber.carrier" in result.stdout
 
 
-def test_undocumented_fields_are_reported_as_drift() -> None:
-    (result,) = run_many({"drift": ["--fault", "undocumented-field", "--max-examples", "5"]}).values()
-    assert "the API has grown: update the spec and regenerate" in result.stdout
-    assert "$.data.result.phoneNumber.carrier" in result.stdout
+def test_the_summary_counts_cases_checks_time_and_seed(results: dict[str, GateResult]) -> None:
+    out = results["seed 987654321"].stdout
+    summary = out[out.index("phone-contract gate summary") :]
+    pattern = r"cases run: [1-9]\d*; requests sent: \d+ \(\d+ writes\); time: [\d.]+s; seed: 987654321"
+    assert re.search(pattern, summary)
+    for check in ("not_a_server_error", "ignored_auth", "echoes_sent_fields", "duplicate_conflicts"):
+        assert re.search(rf"^  {check} +[1-9]\d* +0$", summary, re.MULTILINE), summary
+
+
+def test_the_thorough_profile_prints_its_random_seed(results: dict[str, GateResult]) -> None:
+    result = results["thorough"]
+    assert result.status == 0, result.stdout[-4000:]
+    match = re.search(r"seed (\d+); max examples 5; profile thorough", result.stdout.splitlines()[0])
+    assert match
+    assert f"seed: {match.group(1)}" in result.stdout

@@ -46,8 +46,9 @@ def test_fully_populated_bodies_reach_all_of_config_and_keep_the_contract(run: G
 
     @settings(max_examples=30, database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(case=strategy)
-    def check(case: Case) -> None:
-        body = case.body
+    def check(case: Case[Any]) -> None:
+        assert isinstance(case.body, dict)
+        body: dict[str, Any] = case.body
         assert list(validator.iter_errors(body)) == []
         assert set(body["config"]) == CONFIG_FIELDS
         assert set(body["config"]["sipOutbound"]) == SIP_OUTBOUND_FIELDS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tomllib
 from collections.abc import Iterator
 
 import httpx
@@ -10,15 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from phone_contract.gate import runner
 from phone_contract.gate.conformance import ContractBroken, install_tally_hook, send_and_check
 from phone_contract.gate.pytest_support import contract_messages
 from phone_contract.gate.redact import REDACTED, Redactor, curl
-from phone_contract.gate.run import GateRun, build
+from phone_contract.gate.run import GateRun, build, mark_unreachable
+from phone_contract.gate.runner import suite_path
 from phone_contract.gate.settings import GateSettings
 from phone_contract.gate.target import Forwarder, Gatekeeper, TargetUnreachable, WriteBudgetExhausted
 from phone_contract.mock import create_app
 
-from .support import SECRET_TOKEN
+from .support import ROOT, SECRET_TOKEN
 
 PASSWORD = "pw-NEVER-PRINT-31337"
 VALID_BODY = {
@@ -116,7 +119,9 @@ def test_a_failure_report_names_the_check_and_carries_no_secret(echo_token_run: 
 
 
 def test_contract_reports_are_found_inside_hypothesis_exception_groups() -> None:
-    group = ExceptionGroup("two", [ContractBroken("a"), ExceptionGroup("inner", [ValueError(), ContractBroken("b")])])
+    group = ExceptionGroup(
+        "two", [ContractBroken("a"), ExceptionGroup("inner", [ValueError(), ContractBroken("b")])]
+    )
     assert contract_messages(group) == ["a", "b"]
 
 
@@ -126,3 +131,22 @@ def test_settings_travel_through_the_environment_unchanged(monkeypatch: pytest.M
     assert GateSettings.from_env() == settings
     monkeypatch.delenv("PHONE_CONTRACT_GATE")
     assert GateSettings.from_env() == GateSettings()
+
+
+def test_an_installed_toolkit_carries_the_contract_suite() -> None:
+    # `phone-contract gate` runs contract_tests/; a wheel has it as phone_contract/_contract_tests.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    force_include = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert force_include["contract_tests"] == "phone_contract/_contract_tests"
+    assert suite_path() == ROOT / "contract_tests"
+
+
+def test_an_api_that_stops_answering_mid_run_means_could_not_run(capsys: pytest.CaptureFixture[str]) -> None:
+    mark_unreachable("cannot reach https://freya.invalid: connection refused")
+    try:
+        assert runner._exit_status(pytest.ExitCode.TESTS_FAILED) == 2
+    finally:
+        mark_unreachable(None)
+    assert capsys.readouterr().err == (
+        "phone-contract gate: error: cannot reach https://freya.invalid: connection refused\n"
+    )

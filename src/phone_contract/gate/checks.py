@@ -9,7 +9,9 @@ Schemathesis' convention: return ``True`` when the check does not apply (counted
 
 from __future__ import annotations
 
+import functools
 import json
+import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -32,9 +34,34 @@ MIN_TOKEN_LENGTH = 8
 # The client judges the response, not the request: any valid body stands in for the one sent.
 _STAND_IN_BODY = CreatePhoneNumberRequest(
     number="+14155551234",
-    workspace_id="550e8400-e29b-41d4-a716-446655440000",
-    user_id="550e8400-e29b-41d4-a716-446655440001",
+    workspace_id=uuid.UUID("550e8400-e29b-41d4-a716-446655440000"),
+    user_id=uuid.UUID("550e8400-e29b-41d4-a716-446655440001"),
 )
+
+
+class _Replay:
+    """The response being judged, handed to the generated client by its transport."""
+
+    response: httpx.Response | None = None
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        assert self.response is not None
+        return self.response
+
+
+_REPLAY = _Replay()
+
+
+@functools.cache
+def _replay_client() -> AuthenticatedClient:
+    # One client for the run: building one per response (an SSL context each) costs more than the
+    # check. Checks run one at a time, so the shared replay slot is never contended.
+    return AuthenticatedClient(
+        base_url="http://replay.invalid",
+        token="replay",  # noqa: S106 - the replay transport never sends it anywhere
+        raise_on_unexpected_status=True,
+        httpx_args={"transport": httpx.MockTransport(_REPLAY)},
+    )
 
 
 class CheckFailed(AssertionError):
@@ -47,7 +74,7 @@ class CheckFailed(AssertionError):
 
 
 @schemathesis.check
-def echoes_sent_fields(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def echoes_sent_fields(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """A created number carries back number, workspaceId, userId, friendlyName and all config sent."""
     sent, created = _sent_body(case), _created_phone_number(response)
     if sent is None or created is None or not _is_positive(case):
@@ -65,7 +92,7 @@ def echoes_sent_fields(ctx: CheckContext, response: Response, case: Case) -> boo
 
 
 @schemathesis.check
-def timestamps_rfc3339_ordered(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def timestamps_rfc3339_ordered(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """``createdAt``/``updatedAt`` are RFC 3339 date-times and ``updatedAt`` is not before ``createdAt``."""
     created = _created_phone_number(response)
     if created is None:
@@ -95,7 +122,7 @@ def timestamps_rfc3339_ordered(ctx: CheckContext, response: Response, case: Case
 
 
 @schemathesis.check
-def token_not_leaked(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def token_not_leaked(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """The bearer token that was sent appears in no response header and nowhere in the body."""
     token = _sent_token(response)
     if token is None:
@@ -113,45 +140,46 @@ def token_not_leaked(ctx: CheckContext, response: Response, case: Case) -> bool 
 
 
 @schemathesis.check
-def parses_with_generated_client(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def parses_with_generated_client(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """The generated client turns the response into its models, as a user's code would receive it."""
     if response.request.method != "POST":
         return True  # the client only ever sends POST; other methods are schemathesis' probes
-    replay = httpx.MockTransport(
-        lambda _: httpx.Response(
-            response.status_code,
-            headers=[(name, value) for name, values in response.headers.items() for value in values],
-            content=response.content,
-        )
-    )
-    client = AuthenticatedClient(
-        base_url="http://replay.invalid",
-        token="replay",  # noqa: S106 - the replayed transport never sends it anywhere
-        raise_on_unexpected_status=True,
-        httpx_args={"transport": replay},
+    _REPLAY.response = httpx.Response(
+        response.status_code,
+        headers=[(name, value) for name, values in response.headers.items() for value in values],
+        content=response.content,
     )
     try:
-        with client:
-            create_phone_number.sync_detailed(client=client, body=_STAND_IN_BODY)
+        create_phone_number.sync_detailed(client=_replay_client(), body=_STAND_IN_BODY)
     except errors.UnexpectedStatus:
         raise CheckFailed(
-            [Violation("status", "a status the generated client knows (201, 400, 401, 409, 413)",
-                       str(response.status_code))],
+            [
+                Violation(
+                    "status",
+                    "a status the generated client knows (201, 400, 401, 409, 413)",
+                    str(response.status_code),
+                )
+            ],
             "the generated client raises UnexpectedStatus on this answer",
         ) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CheckFailed(
-            [Violation("$", f"a body the generated client parses for {response.status_code}",
-                       f"{type(exc).__name__}: {_one_line(exc)}")],
+            [
+                Violation(
+                    "$",
+                    f"a body the generated client parses for {response.status_code}",
+                    f"{type(exc).__name__}: {_one_line(exc)}",
+                )
+            ],
             "the generated client crashes on this answer",
         ) from None
     return None
 
 
 @schemathesis.check
-def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Strict by default: every response field is one the spec documents (drift otherwise)."""
-    fields = response_drift(response)
+    fields = response_drift(response, case.operation.schema.raw_schema)
     if fields:
         raise CheckFailed(
             [Violation(path, "only fields the spec documents", "an undocumented field") for path in fields],
@@ -160,13 +188,14 @@ def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case) ->
     return None
 
 
-def response_drift(response: Response) -> list[str]:
-    """JSON paths of the fields in a response body that the spec does not document."""
+def response_drift(response: Response, spec: Mapping[str, Any]) -> list[str]:
+    """JSON paths of the fields in a response body that ``spec`` does not document."""
     try:
         body = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return []  # not JSON: other checks report that
-    return undocumented_fields(response.status_code, body)
+    # The spec the run was built from (--spec), not the toolkit's default.
+    return undocumented_fields(response.status_code, body, spec=spec)
 
 
 GATE_CHECKS = (
@@ -189,12 +218,12 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _is_positive(case: Case) -> bool:
+def _is_positive(case: Case[Any]) -> bool:
     # A negative case accepted with 201 is negative_data_rejection's failure, not an echo problem.
     return case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
 
 
-def _sent_body(case: Case) -> Mapping[str, Any] | None:
+def _sent_body(case: Case[Any]) -> Mapping[str, Any] | None:
     return case.body if isinstance(case.body, Mapping) else None
 
 

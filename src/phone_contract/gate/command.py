@@ -12,7 +12,9 @@ import random
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from phone_contract._exit import Exit, UsageError
+import httpx
+
+from phone_contract._exit import UsageError
 from phone_contract._spec import load_spec
 from phone_contract.gate.settings import (
     CI_SEED,
@@ -24,6 +26,8 @@ from phone_contract.gate.settings import (
     GateSettings,
     token_from_env,
 )
+from phone_contract.gate.target import describe_network_error
+from phone_contract.mock.faults import check_fault
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -68,7 +72,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         type=_positive_int,
         default=DEFAULT_WRITE_BUDGET,
-        help=f"live API only: most writes (POST, or any unsafe method) to send (default {DEFAULT_WRITE_BUDGET})",
+        help=f"live API only: most writes (POST, any unsafe method) to send (default {DEFAULT_WRITE_BUDGET})",
     )
     run.add_argument(
         "--allow-undocumented",
@@ -81,8 +85,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     preflight(settings)
-    # Imported here: pytest and the suite are only needed once the run is sure to start.
-    from phone_contract.gate.runner import run_suite
+    # Imported here: pytest and schemathesis take a second to import, and every other
+    # sub-command (and --help) would pay for it.
+    from phone_contract.gate.runner import run_suite  # noqa: PLC0415
 
     return run_suite(settings, junit_xml=args.junit_xml)
 
@@ -117,8 +122,6 @@ def preflight(settings: GateSettings) -> None:
     """Everything that can stop the run, checked before it starts: one line and exit 2 each."""
     load_spec(settings.spec)  # SpecError: unreadable or invalid
     if settings.fault is not None:
-        from phone_contract.mock.faults import check_fault
-
         try:
             check_fault(settings.fault)
         except ValueError as exc:
@@ -141,10 +144,6 @@ def _check_url(url: str) -> str:
 
 def _check_reachable(base_url: str) -> None:
     # A GET on the operation's path creates nothing; any HTTP answer at all means "reachable".
-    import httpx
-
-    from phone_contract.gate.target import describe_network_error
-
     try:
         httpx.get(f"{base_url}/phone-numbers", timeout=10.0)
     except httpx.HTTPError as exc:
@@ -172,5 +171,3 @@ def _non_negative_float(text: str) -> float:
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
-
-

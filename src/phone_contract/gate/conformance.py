@@ -22,7 +22,9 @@ class ContractBroken(AssertionError):
 def install_tally_hook(run: GateRun) -> None:
     """Count every check's outcome on every response, and keep this case's failures for the report."""
 
-    def after_validate(context: HookContext, case: Case, response: Response, results: list[CheckResult]) -> None:
+    def after_validate(
+        context: HookContext, case: Case[Any], response: Response, results: list[CheckResult]
+    ) -> None:
         for result in results:
             ok = result.status == Status.SUCCESS
             run.tally.record(result.name, ok)
@@ -36,7 +38,7 @@ def install_tally_hook(run: GateRun) -> None:
         schema.hook(after_validate)
 
 
-def send_and_check(run: GateRun, case: Case) -> None:
+def send_and_check(run: GateRun, case: Case[Any]) -> None:
     """One conformance case: the request, all checks, and a report that leaks no secret."""
     if run.gatekeeper.budget_reached:
         return  # the budget stopped the run; the summary says so
@@ -55,10 +57,12 @@ def send_and_check(run: GateRun, case: Case) -> None:
         return
     except ResponseTimedOut as exc:
         run.tally.record("max_response_time", ok=False)
-        raise ContractBroken(f"contract broken (max_response_time) on {case.operation.label}\n- {exc}") from None
+        raise ContractBroken(
+            f"contract broken (max_response_time) on {case.operation.label}\n- {exc}"
+        ) from None
     except FailureGroup:
         raise ContractBroken(
             render_failure(run.redactor, run.last_failures, case, response, run.public_url)
         ) from None
     if run.settings.allow_undocumented:
-        run.tally.drift_allowed.update(response_drift(response))
+        run.tally.drift_allowed.update(response_drift(response, case.operation.schema.raw_schema))

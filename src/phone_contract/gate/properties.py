@@ -15,7 +15,7 @@ from phone_contract.gate.redact import Redactor
 from phone_contract.gate.report import reproduction
 from phone_contract.gate.run import GATE_ORIGIN, GateRun
 from phone_contract.gate.target import WriteBudgetExhausted
-from phone_contract.responses import check_response
+from phone_contract.responses import Violation, check_response
 
 DUPLICATE = "duplicate_conflicts"
 OTHER_WORKSPACE = "same_number_other_workspace"
@@ -25,7 +25,7 @@ FULLY_POPULATED_SHARE = 0.25
 DUPLICATE_SHARE = 0.5
 
 
-def duplicate_in_workspace(run: GateRun, case: Case) -> None:
+def duplicate_in_workspace(run: GateRun, case: Case[Any]) -> None:
     """Same number twice in one workspace: 409 with the error envelope; in another: 201."""
     if not run.within_share(DUPLICATE_SHARE) or not isinstance(case.body, dict):
         return
@@ -48,7 +48,7 @@ def duplicate_in_workspace(run: GateRun, case: Case) -> None:
         return
 
 
-def fully_populated_create(run: GateRun, case: Case) -> None:
+def fully_populated_create(run: GateRun, case: Case[Any]) -> None:
     """A body with every config field and several SIP headers: all checks, as any other case."""
     if not run.within_share(FULLY_POPULATED_SHARE):
         return
@@ -57,7 +57,7 @@ def fully_populated_create(run: GateRun, case: Case) -> None:
     send_and_check(run, case)
 
 
-def _send(run: GateRun, case: Case) -> Response:
+def _send(run: GateRun, case: Case[Any]) -> Response:
     response = case.call(base_url=GATE_ORIGIN, headers=run.auth_headers)
     limit = run.settings.max_response_time
     # The schemathesis cases get this from the max_response_time check; these requests too.
@@ -73,16 +73,26 @@ def _send(run: GateRun, case: Case) -> Response:
 
 
 def _judge(run: GateRun, name: str, response: Response, status: int, what: str) -> None:
-    violations = check_response(response.status_code, _content_type(response), response.content)
+    spec = run.schema.raw_schema
+    violations = check_response(response.status_code, _content_type(response), response.content, spec=spec)
     if response.status_code == status and not violations:
         run.tally.record(name, ok=True)
         return
     run.tally.record(name, ok=False)
-    raise ContractBroken(_report(run.redactor, name, what, status, response, violations, run.public_url))
+    raise ContractBroken(
+        _report(run.redactor, name, what, status, response, violations=violations, url=run.public_url)
+    )
 
 
 def _report(
-    redactor: Redactor, name: str, what: str, status: int, response: Response, violations: Any, url: str
+    redactor: Redactor,
+    name: str,
+    what: str,
+    status: int,
+    response: Response,
+    *,
+    violations: list[Violation],
+    url: str,
 ) -> str:
     lines = [
         f"contract broken ({name}) on POST /phone-numbers",

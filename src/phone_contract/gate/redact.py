@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 REDACTED = "<redacted>"
-TOKEN_PLACEHOLDER = "$FREYA_API_TOKEN"
+# Built, not written out: hypothesis draws string constants from local source into generated data.
+TOKEN_PLACEHOLDER = "$" + "FREYA_API_TOKEN"
 SECRET_KEYS = frozenset({"password"})
 # Shorter values are too likely to occur by chance ("0", "ab") to scrub from free text;
 # they are still redacted wherever they sit under a password key.
@@ -83,12 +84,12 @@ def _secret_values(value: object) -> Iterable[str]:
 
 
 # curl sends these itself; schemathesis' own tracing headers mean nothing to the API.
-_CURL_SETS_ITSELF = frozenset({"content-length", "host", "user-agent", "accept", "accept-encoding", "connection"})
+_CURL_SETS_ITSELF = frozenset(
+    {"content-length", "host", "user-agent", "accept", "accept-encoding", "connection"}
+)
 
 
-def curl(
-    redactor: Redactor, method: str, url: str, headers: Mapping[str, str], body: bytes | None
-) -> str:
+def curl(redactor: Redactor, method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> str:
     """A runnable curl command for the request, reading the token from ``$FREYA_API_TOKEN``."""
     parts = ["curl", "--request", method.upper(), "--url", shlex.quote(url)]
     for name, value in headers.items():

@@ -6,6 +6,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from schemathesis import Case, Response
 
@@ -48,7 +49,7 @@ class FailedCheck:
 
 
 def render_failure(
-    redactor: Redactor, failed: list[FailedCheck], case: Case, response: Response, public_url: str
+    redactor: Redactor, failed: list[FailedCheck], case: Case[Any], response: Response, public_url: str
 ) -> str:
     """The block printed (and written to JUnit) for a failing case: checks, paths, curl."""
     names = ", ".join(sorted({check.name for check in failed}))
@@ -57,9 +58,8 @@ def render_failure(
         generic = check.title.startswith("Custom check failed")
         lines.append(f"- check {check.name}" + ("" if generic else f": {redactor.text(check.title)}"))
         lines += [f"    {redactor.text(line)}" for line in _essential(check.message)]
-    violations = check_response(
-        response.status_code, _content_type(response), response.content
-    )
+    spec = case.operation.schema.raw_schema
+    violations = check_response(response.status_code, _content_type(response), response.content, spec=spec)
     if violations:
         lines.append("- where the response breaks the spec (path: expected, got):")
         lines += [f"    {redactor.text(str(violation))}" for violation in violations]
@@ -87,9 +87,11 @@ def _essential(message: str) -> list[str]:
 def reproduction(redactor: Redactor, response: Response, public_url: str) -> str:
     """curl for the request as sent, aimed at the real target, token from the environment."""
     request = response.request
-    path = request.url.split("://", 1)[-1]
+    path = str(request.url or "/").split("://", 1)[-1]
     path = path[path.find("/") :] if "/" in path else "/"
-    body = request.body.encode() if isinstance(request.body, str) else request.body
+    raw = request.body
+    # requests keeps a prepared body as bytes or str; anything else (a stream) was never sent here.
+    body = raw.encode() if isinstance(raw, str) else raw if isinstance(raw, bytes) else None
     headers = {name: str(value) for name, value in request.headers.items()}
     return curl(redactor, str(request.method), public_url.rstrip("/") + path, headers, body)
 

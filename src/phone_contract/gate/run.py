@@ -13,7 +13,7 @@ from typing import Any
 
 import schemathesis
 from schemathesis import GenerationMode
-from schemathesis.checks import CheckFunction, load_all_checks
+from schemathesis.checks import CHECKS, CheckFunction, load_all_checks, max_response_time
 
 from phone_contract._exit import UsageError
 from phone_contract._spec import load_spec
@@ -31,7 +31,12 @@ GATE_ORIGIN = "http://gate.internal"
 SERVED_MOCK_URL = "http://127.0.0.1:8000/api/v2"
 # Built-in checks that cannot apply to one stateless operation with one identity.
 NOT_APPLICABLE = frozenset(
-    {"use_after_free", "ensure_resource_availability", "object_level_authorization", "allow_header_conformance"}
+    {
+        "use_after_free",
+        "ensure_resource_availability",
+        "object_level_authorization",
+        "allow_header_conformance",
+    }
 )
 
 
@@ -90,32 +95,35 @@ class GateRun:
         return f"write budget: {self.gatekeeper.writes} of {self.gatekeeper.write_budget} writes used"
 
 
-_CURRENT: GateRun | None = None
-# Why the last run had to stop without a verdict (the live API became unreachable), if it did.
-_UNREACHABLE: str | None = None
+@dataclass
+class _State:
+    current: GateRun | None = None
+    # Why the last run had to stop without a verdict (the live API became unreachable), if it did.
+    unreachable: str | None = None
+
+
+_STATE = _State()
 
 
 def last_unreachable() -> str | None:
-    return _UNREACHABLE
+    return _STATE.unreachable
 
 
-def mark_unreachable(reason: str) -> None:
-    global _UNREACHABLE
-    _UNREACHABLE = reason
+def mark_unreachable(reason: str | None) -> None:
+    _STATE.unreachable = reason
 
 
 def current() -> GateRun:
-    if _CURRENT is None:
+    if _STATE.current is None:
         raise RuntimeError("no gate run is active; the contract tests' conftest starts one")
-    return _CURRENT
+    return _STATE.current
 
 
 def start(settings: GateSettings) -> GateRun:
     """Build the run for ``settings`` and make it current. SpecError/UsageError if it cannot run."""
-    global _CURRENT, _UNREACHABLE
-    _UNREACHABLE = None
-    _CURRENT = build(settings)
-    return _CURRENT
+    _STATE.unreachable = None
+    _STATE.current = build(settings)
+    return _STATE.current
 
 
 def build(settings: GateSettings) -> GateRun:
@@ -135,7 +143,11 @@ def build(settings: GateSettings) -> GateRun:
         upstream = forwarder
         target, public_url, budget = settings.base_url, settings.base_url, settings.write_budget
     else:
-        mock_kwargs: dict[str, Any] = {"tokens": (token,), "fault": settings.fault, "spec_path": settings.spec}
+        mock_kwargs: dict[str, Any] = {
+            "tokens": (token,),
+            "fault": settings.fault,
+            "spec_path": settings.spec,
+        }
         if settings.slow_seconds is not None:
             mock_kwargs["slow_seconds"] = settings.slow_seconds
         upstream = create_app(**mock_kwargs)
@@ -187,8 +199,6 @@ def _schema(spec: dict[str, Any], settings: GateSettings, gatekeeper: Gatekeeper
 
 def _checks(settings: GateSettings) -> list[CheckFunction]:
     load_all_checks()
-    from schemathesis.checks import CHECKS, max_response_time
-
     builtin = [
         check
         for check in CHECKS.get_all()

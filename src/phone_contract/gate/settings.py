@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV_VAR = "PHONE_CONTRACT_GATE"
-TOKEN_ENV_VAR = "FREYA_API_TOKEN"
+TOKEN_ENV_VAR = "FREYA_API_TOKEN"  # noqa: S105 - where the token is read from, not a token
 
 # CI runs are repeatable: the same seed, the same cases, against a fresh mock.
 CI_SEED = 20261126

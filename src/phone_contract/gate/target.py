@@ -36,15 +36,15 @@ _DROPPED_REQUEST_HEADERS = frozenset({"host", "content-length", "connection", "a
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-class WriteBudgetExhausted(Exception):  # noqa: N818 - a state, not a programming error
+class WriteBudgetExhausted(Exception):
     """The run has sent as many writes as ``--write-budget`` allows; no more are sent."""
 
 
-class TargetUnreachable(Exception):  # noqa: N818 - the name says what the user must fix
+class TargetUnreachable(Exception):
     """The live API could not be reached (DNS, TLS, connection); the message is one line."""
 
 
-class ResponseTimedOut(Exception):  # noqa: N818
+class ResponseTimedOut(Exception):
     """The live API accepted the connection but sent no answer in time."""
 
 
@@ -171,7 +171,11 @@ def describe_network_error(base_url: str, exc: BaseException) -> str:
     """One line a user can act on: what failed (DNS, TLS, refused, timeout) and where."""
     text = str(exc) or type(exc).__name__
     lowered = text.lower()
-    if "name or service not known" in lowered or "nodename nor servname" in lowered or "getaddrinfo" in lowered:
+    if (
+        "name or service not known" in lowered
+        or "nodename nor servname" in lowered
+        or "getaddrinfo" in lowered
+    ):
         kind = "DNS lookup failed"
     elif "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
         kind = "TLS handshake failed"
