@@ -11,17 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import ssl
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import httpx
 
 from phone_contract.gate.redact import Redactor
+from phone_contract.mock.asgi import Message, Receive, Scope, Send, lifespan
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Hop-by-hop and framing headers are the forwarder's own business, not the API's answer.
@@ -124,7 +120,7 @@ class Forwarder:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _accept_lifespan(receive, send)
+            await lifespan(receive, send)
             return
         body = await _read_body(receive)
         query = scope.get("query_string", b"").decode("latin-1")
@@ -155,16 +151,6 @@ class Forwarder:
             raise ResponseTimedOut(f"no answer from {self._base_url} within the request timeout") from None
         except (httpx.TransportError, ssl.SSLError) as exc:
             raise TargetUnreachable(describe_network_error(self._base_url, exc)) from None
-
-
-async def _accept_lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
 
 
 def describe_network_error(base_url: str, exc: BaseException) -> str:
