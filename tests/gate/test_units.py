@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from phone_contract.gate import runner
@@ -39,6 +39,9 @@ VALID_BODY = {
 
 @given(token=st.text(min_size=4), before=st.text(), after=st.text())
 def test_a_known_secret_never_survives_redaction(token: str, before: str, after: str) -> None:
+    # A "token" that is part of the marker itself ("dact", "<red") would be found in the marker,
+    # which leaks nothing; real tokens hold no angle brackets.
+    assume("<" not in token and ">" not in token and token not in REDACTED)
     assert token not in Redactor(token).text(before + token + after + token)
 
 
