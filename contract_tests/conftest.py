@@ -36,6 +36,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         f"phone-contract gate: target {RUN.target}; {budget}; seed {RUN.settings.seed}; "
         f"max examples {RUN.settings.max_examples}; profile {RUN.settings.profile}"
     )
+    pinned = RUN.settings.pinned_fields
+    if pinned:
+        line += "; pinned " + ", ".join(f"{name} {value}" for name, value in pinned.items())
     if reporter is not None:
         reporter.write_line(line)
 

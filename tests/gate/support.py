@@ -44,23 +44,40 @@ class GateResult:
         return match.group(1)
 
 
-def gate_env(token: str | None = SECRET_TOKEN) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"FREYA_API_TOKEN", "PHONE_CONTRACT_GATE"}
+# What the gate reads from the environment: a run sees only what its test sets.
+GATE_ENV_VARS = frozenset(
+    {
+        "FREYA_API_TOKEN",
+        "PHONE_CONTRACT_GATE",
+        "FREYA_WORKSPACE_ID",
+        "FREYA_OTHER_WORKSPACE_ID",
+        "FREYA_USER_ID",
     }
+)
+GATE_COMMAND = ("-m", "phone_contract.cli")
+
+
+def gate_env(token: str | None = SECRET_TOKEN, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in GATE_ENV_VARS}
     if token is not None:
         env["FREYA_API_TOKEN"] = token
-    return env
+    return env | dict(extra or {})
 
 
-def run_gate(args: Sequence[str], *, token: str | None = SECRET_TOKEN, cwd: Path = ROOT) -> GateResult:
-    command = [sys.executable, "-m", "phone_contract.cli", "gate", *args]
+def run_gate(
+    args: Sequence[str],
+    *,
+    token: str | None = SECRET_TOKEN,
+    cwd: Path = ROOT,
+    env: Mapping[str, str] | None = None,
+    launcher: Sequence[str] = GATE_COMMAND,
+) -> GateResult:
+    """``phone-contract gate ARGS`` in its own process; ``launcher`` replaces ``-m phone_contract.cli``."""
+    command = [sys.executable, *launcher, "gate", *args]
     done = subprocess.run(
         command,
         cwd=cwd,
-        env=gate_env(token),
+        env=gate_env(token, env),
         capture_output=True,
         text=True,
         timeout=GATE_TIMEOUT,

@@ -6,6 +6,7 @@ Modules, from the command down:
 - ``settings``: what a run is asked to do; travels to the suite in ``PHONE_CONTRACT_GATE``.
 - ``run``: one run's target, schemathesis schemas, checks, secrets and tally.
 - ``target``: the gatekeeper every request passes (write budget, fingerprint) and the live forwarder.
+- ``pinning``: the workspace and user a live API knows (``--workspace-id``...), written into valid bodies.
 - ``checks``: the gate's own ``@schemathesis.check`` functions; ``conformance`` runs them with the
   built-in ones; ``properties`` and ``deep`` are the hypothesis property tests' logic and strategy.
 - ``report``, ``redact``, ``pytest_support``, ``profiles``, ``hypothesis_home``: readable, secret-free

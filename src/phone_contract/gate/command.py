@@ -8,7 +8,9 @@ and turns the outcome into the shared exit statuses.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,13 +18,17 @@ import httpx
 
 from phone_contract._exit import UsageError
 from phone_contract._spec import load_spec
+from phone_contract.gate.pinning import parse_uuid
 from phone_contract.gate.settings import (
     CI_SEED,
     DEFAULT_MAX_EXAMPLES,
     DEFAULT_MAX_RESPONSE_TIME,
     DEFAULT_WRITE_BUDGET,
+    OTHER_WORKSPACE_ENV_VAR,
     THOROUGH_MAX_EXAMPLES,
     TOKEN_ENV_VAR,
+    USER_ENV_VAR,
+    WORKSPACE_ENV_VAR,
     GateSettings,
     token_from_env,
 )
@@ -80,11 +86,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="report response fields the spec does not document, without failing",
     )
     run.add_argument("--junit-xml", metavar="PATH", type=Path, help="also write a JUnit XML report")
+    pinned = parser.add_argument_group("identities (for a live API, which refuses made-up ones)")
+    pinned.add_argument(
+        "--workspace-id",
+        metavar="UUID",
+        help=f"the workspace every valid body creates in (default ${WORKSPACE_ENV_VAR}, else random ones)",
+    )
+    pinned.add_argument(
+        "--other-workspace-id",
+        metavar="UUID",
+        help="a second workspace, for 'the same number in another workspace is created' "
+        f"(default ${OTHER_WORKSPACE_ENV_VAR}; without it, that property is not run)",
+    )
+    pinned.add_argument(
+        "--user-id",
+        metavar="UUID",
+        help=f"the user every valid body is created by (default ${USER_ENV_VAR}, else random ones)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     preflight(settings)
+    warning = identity_warning(settings)
+    if warning is not None:
+        print(f"phone-contract gate: warning: {warning}", file=sys.stderr)
     # Imported here: pytest and schemathesis take a second to import, and every other
     # sub-command (and --help) would pay for it.
     from phone_contract.gate.runner import run_suite  # noqa: PLC0415
@@ -115,6 +141,46 @@ def settings_from_args(args: argparse.Namespace) -> GateSettings:
         fault=args.fault,
         slow_seconds=args.mock_slow_seconds,
         profile=args.profile,
+        **_pinned_ids(args),
+    )
+
+
+def _pinned_ids(args: argparse.Namespace) -> dict[str, str | None]:
+    """The pinned IDs, each from its option or else its environment variable; UsageError if no UUID."""
+    sources = {
+        "workspace_id": ("--workspace-id", WORKSPACE_ENV_VAR),
+        "other_workspace_id": ("--other-workspace-id", OTHER_WORKSPACE_ENV_VAR),
+        "user_id": ("--user-id", USER_ENV_VAR),
+    }
+    pinned: dict[str, str | None] = {}
+    for name, (option, env_var) in sources.items():
+        given, source = getattr(args, name), option
+        if given is None:
+            given, source = os.environ.get(env_var, "").strip() or None, f"${env_var}"
+        pinned[name] = parse_uuid(given, source) if given is not None else None
+    if pinned["other_workspace_id"] is not None:
+        if pinned["workspace_id"] is None:
+            raise UsageError("--other-workspace-id needs --workspace-id (or $FREYA_WORKSPACE_ID)")
+        if pinned["other_workspace_id"] == pinned["workspace_id"]:
+            raise UsageError("--other-workspace-id must differ from --workspace-id")
+    return pinned
+
+
+def identity_warning(settings: GateSettings) -> str | None:
+    """One line for a live run that will send made-up IDs, which a real API may refuse."""
+    if not settings.live:
+        return None
+    missing = [
+        option
+        for option, value in (("--workspace-id", settings.workspace_id), ("--user-id", settings.user_id))
+        if value is None
+    ]
+    if not missing:
+        return None
+    return (
+        f"no {' or '.join(missing)}: the gate sends random IDs, which a real API may refuse "
+        f"(e.g. 403/404, reported as contract breaks); pin ones your token can use with "
+        f"{' and '.join(f'{option} UUID' for option in missing)}"
     )
 
 

@@ -10,6 +10,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.engine import Status
 
 from phone_contract.gate.checks import response_drift
+from phone_contract.gate.pinning import pin_identities
 from phone_contract.gate.report import FailedCheck, render_failure
 from phone_contract.gate.run import GATE_ORIGIN, GateRun
 from phone_contract.gate.target import ResponseTimedOut, WriteBudgetExhausted
@@ -44,6 +45,7 @@ def send_and_check(run: GateRun, case: Case[Any]) -> None:
         return  # the budget stopped the run; the summary says so
     run.tally.cases += 1
     run.last_failures = []
+    pin_identities(case, run.settings.pinned_fields)
     kwargs: dict[str, Any] = {"base_url": GATE_ORIGIN, "headers": run.auth_headers}
     checks = run.checks
     if run.auth_enforced:

@@ -23,6 +23,9 @@ OTHER_WORKSPACE = "same_number_other_workspace"
 # starts another example (cumulative, in the order the tests run); the schemathesis cases get the rest.
 FULLY_POPULATED_SHARE = 0.25
 DUPLICATE_SHARE = 0.5
+NO_OTHER_WORKSPACE = (
+    "--workspace-id is pinned but --other-workspace-id is not, so there is no second workspace to create in"
+)
 
 
 def duplicate_in_workspace(run: GateRun, case: Case[Any]) -> None:
@@ -30,9 +33,7 @@ def duplicate_in_workspace(run: GateRun, case: Case[Any]) -> None:
     if not run.within_share(DUPLICATE_SHARE) or not isinstance(case.body, dict):
         return
     run.tally.cases += 1
-    # Everything but the workspace comes from the spec's strategy; fresh workspaces make the first
-    # create independent of what earlier cases (or, live, earlier runs) created.
-    case.body["workspaceId"] = run.fresh_workspace()
+    _own_identities(run, case.body)
     try:
         first = _send(run, case)
         if first.status_code != 201:
@@ -40,9 +41,11 @@ def duplicate_in_workspace(run: GateRun, case: Case[Any]) -> None:
             return
         again = _send(run, case)
         _judge(run, DUPLICATE, again, 409, "the same number again in the same workspace")
-        elsewhere = case.operation.Case(
-            body={**case.body, "workspaceId": run.fresh_workspace()}, media_type=case.media_type
-        )
+        other = run.other_workspace()
+        if other is None:
+            run.tally.not_run[OTHER_WORKSPACE] = NO_OTHER_WORKSPACE
+            return
+        elsewhere = case.operation.Case(body={**case.body, "workspaceId": other}, media_type=case.media_type)
         _judge(run, OTHER_WORKSPACE, _send(run, elsewhere), 201, "the same number in another workspace")
     except WriteBudgetExhausted:
         return
@@ -53,8 +56,21 @@ def fully_populated_create(run: GateRun, case: Case[Any]) -> None:
     if not run.within_share(FULLY_POPULATED_SHARE):
         return
     if isinstance(case.body, dict):
-        case.body["workspaceId"] = run.fresh_workspace()
+        _own_identities(run, case.body)
     send_and_check(run, case)
+
+
+def _own_identities(run: GateRun, body: dict[str, Any]) -> None:
+    """Everything but the workspace, the user and the number comes from the spec's strategy.
+
+    Fresh workspaces make the first create independent of what earlier cases (or, live, earlier
+    runs) created; a pinned workspace lasts, so then the number is made unique to the run instead.
+    """
+    body["workspaceId"] = run.own_workspace()
+    if run.settings.user_id is not None:
+        body["userId"] = run.settings.user_id
+    if isinstance(body.get("number"), str):
+        body["number"] = run.property_number(body["number"])
 
 
 def _send(run: GateRun, case: Case[Any]) -> Response:

@@ -22,6 +22,8 @@ class Tally:
     failed: Counter[str] = field(default_factory=Counter)
     cases: int = 0
     drift_allowed: set[str] = field(default_factory=set)
+    # Checks that could not run at all, and why: reported as such, never counted as passed.
+    not_run: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
 
     def record(self, check: str, ok: bool) -> None:
@@ -122,6 +124,7 @@ def summary(
     if tally.drift_allowed:
         fields = json.dumps(sorted(tally.drift_allowed))
         lines.append(f"  drift (allowed by --allow-undocumented): the API has grown: {fields}")
+    lines += [f"  not run: {name}: {why}" for name, why in sorted(tally.not_run.items())]
     if budget_note:
         lines.append(f"  {budget_note}")
     failed = sorted(name for name, count in tally.failed.items() if count)

@@ -19,6 +19,7 @@ from phone_contract._exit import UsageError
 from phone_contract._spec import load_spec
 from phone_contract.gate import checks as gate_checks
 from phone_contract.gate.deep import fully_populated
+from phone_contract.gate.pinning import unique_number
 from phone_contract.gate.redact import Redactor
 from phone_contract.gate.report import FailedCheck, Tally
 from phone_contract.gate.settings import TOKEN_ENV_VAR, GateSettings, token_from_env
@@ -54,10 +55,12 @@ class GateRun:
     auth_enforced: bool = False
     # The failures of the case being validated now (filled by the after_validate hook).
     last_failures: list[FailedCheck] = field(default_factory=list)
-    # Fresh workspaces for the stateful properties: derived from the seed against the mock, so a
-    # seed repeats; random against a live API, which remembers what earlier runs created.
+    # Fresh workspaces (and, with a pinned workspace, unique numbers) for the stateful properties:
+    # derived from the seed against the mock, so a seed repeats; random against a live API, which
+    # remembers what earlier runs created.
     namespace: uuid.UUID = field(default_factory=uuid.uuid4)
     _workspaces: int = 0
+    _numbers: int = 0
 
     def within_share(self, fraction: float) -> bool:
         """Live: whether writes so far leave this test its share of the budget (tests run in turn).
@@ -71,6 +74,24 @@ class GateRun:
     def fresh_workspace(self) -> str:
         self._workspaces += 1
         return str(uuid.uuid5(self.namespace, str(self._workspaces)))
+
+    def own_workspace(self) -> str:
+        """The workspace a property test creates in: the pinned one, else a fresh one."""
+        return self.settings.workspace_id or self.fresh_workspace()
+
+    def other_workspace(self) -> str | None:
+        """A workspace other than :meth:`own_workspace`; None when one is pinned and no other one is."""
+        if self.settings.workspace_id is None:
+            return self.fresh_workspace()
+        return self.settings.other_workspace_id
+
+    def property_number(self, generated: str) -> str:
+        """The number a property test creates: as generated, unless a pinned (lasting) workspace
+        may already hold it from an earlier run or test (see pinning.unique_number)."""
+        if self.settings.workspace_id is None:
+            return generated
+        self._numbers += 1
+        return unique_number(generated, self.namespace.int, self._numbers)
 
     def close(self) -> None:
         if self.forwarder is not None:

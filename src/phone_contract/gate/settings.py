@@ -15,6 +15,10 @@ from pathlib import Path
 
 ENV_VAR = "PHONE_CONTRACT_GATE"
 TOKEN_ENV_VAR = "FREYA_API_TOKEN"  # noqa: S105 - where the token is read from, not a token
+# Where --workspace-id, --other-workspace-id and --user-id fall back to (the options win).
+WORKSPACE_ENV_VAR = "FREYA_WORKSPACE_ID"
+OTHER_WORKSPACE_ENV_VAR = "FREYA_OTHER_WORKSPACE_ID"
+USER_ENV_VAR = "FREYA_USER_ID"
 
 # CI runs are repeatable: the same seed, the same cases, against a fresh mock.
 CI_SEED = 20261126
@@ -42,6 +46,16 @@ class GateSettings:
     fault: str | None = None
     slow_seconds: float | None = None
     profile: str = "ci"
+    # Identities a live API knows (see gate.pinning): None means the gate makes up random ones.
+    workspace_id: str | None = None
+    other_workspace_id: str | None = None
+    user_id: str | None = None
+
+    @property
+    def pinned_fields(self) -> dict[str, str]:
+        """The request body fields whose value the user pinned, with that value."""
+        fields = {"workspaceId": self.workspace_id, "userId": self.user_id}
+        return {name: value for name, value in fields.items() if value is not None}
 
     @property
     def live(self) -> bool:
