@@ -109,7 +109,10 @@ def test_live_gate_is_scheduled_with_a_secret_token_and_a_small_budget(workflow:
     run = _runs(workflow, "gate-live")
     assert f"--base-url {LIVE_API}" in run
     assert '--write-budget "$WRITE_BUDGET"' in run
-    assert job["env"]["WRITE_BUDGET"] == "${{ inputs.write_budget || 5 }}"
+    assert job["env"]["WRITE_BUDGET"] == "${{ inputs.write_budget || 10 }}"
+    # The identities come from repository variables, read by the gate from the environment.
+    for name in ("FREYA_WORKSPACE_ID", "FREYA_OTHER_WORKSPACE_ID", "FREYA_USER_ID"):
+        assert job["env"][name] == f"${{{{ vars.{name} }}}}"
     assert int(workflow["on"]["workflow_dispatch"]["inputs"]["write_budget"]["default"]) <= 10
     assert "FREYA_API_TOKEN" not in run  # never on a command line
 

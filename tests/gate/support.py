@@ -38,6 +38,17 @@ class GateResult:
         return set(match.group(1).split(", ")) if match else set()
 
     @property
+    def passed_checks(self) -> dict[str, int]:
+        """Each check of the summary's table with how often it passed."""
+        rows = re.findall(r"^  ([a-z_]+) +(\d+) +\d+$", self.stdout, re.MULTILINE)
+        return {name: int(passed) for name, passed in rows}
+
+    @property
+    def not_run(self) -> dict[str, str]:
+        """The checks the summary lists as *not run*, with the reason it gives."""
+        return dict(re.findall(r"^  not run: ([a-z_]+): (.+)$", self.stdout, re.MULTILINE))
+
+    @property
     def fingerprint(self) -> str:
         match = re.search(r"request fingerprint: ([0-9a-f]+)", self.stdout)
         assert match, self.stdout[-2000:]

@@ -16,6 +16,11 @@ from .support import GateResult, run_gate, served_mock
 
 # Against a live API each write may create a real number: the gate must stop at the budget.
 BUDGET = 60
+# The documented least budget that runs every check at least once (README, Safety and determinism).
+LEAST_FULL_BUDGET = 6
+# Checks that only the property tests or the first created number exercise: a small budget must
+# still reach them, and never report them passed when they did not run.
+STATEFUL_CHECKS = ("duplicate_conflicts", "same_number_other_workspace", "echoes_sent_fields", "ignored_auth")
 FAULTS = {
     "wrong-status": "status_code_conformance",
     "ignore-auth": "ignored_auth",
@@ -32,7 +37,11 @@ def _gate_served(tmp_path: Path, mock_args: Sequence[str], budget: int) -> tuple
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[GateResult, str, int]]:
-    plans: dict[str, tuple[list[str], int]] = {"clean": ([], BUDGET), "small budget": ([], 4)}
+    plans: dict[str, tuple[list[str], int]] = {
+        "clean": ([], BUDGET),
+        "small budget": ([], 4),
+        "least full budget": ([], LEAST_FULL_BUDGET),
+    }
     plans |= {fault: (["--fault", fault], BUDGET) for fault in FAULTS}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         futures = {
@@ -61,6 +70,21 @@ def test_a_small_budget_stops_the_run_early(results: dict[str, tuple[GateResult,
     assert result.status == 0, result.stdout[-4000:]
     assert received == 4
     assert "write budget reached: the run stopped after 4 writes (--write-budget 4)" in result.stdout
+    # Both property tests got their first example; ignored_auth's two extra writes did not fit,
+    # and the summary says so instead of counting it passed.
+    assert result.passed_checks["duplicate_conflicts"] >= 1
+    assert result.passed_checks["echoes_sent_fields"] >= 1
+    assert "ignored_auth" not in result.passed_checks
+    assert result.not_run["ignored_auth"] == "the write budget ran out before it could run"
+
+
+def test_the_least_full_budget_runs_every_check(results: dict[str, tuple[GateResult, str, int]]) -> None:
+    result, _, received = results["least full budget"]
+    assert result.status == 0, result.stdout[-4000:]
+    assert received <= LEAST_FULL_BUDGET
+    assert result.not_run == {}, result.stdout[-3000:]
+    for check in STATEFUL_CHECKS:
+        assert result.passed_checks.get(check, 0) >= 1, (check, result.stdout[-3000:])
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))

@@ -32,6 +32,8 @@ GATE_ORIGIN = "http://gate.internal"
 SERVED_MOCK_URL = "http://127.0.0.1:8000/api/v2"
 # Built-in checks that need several operations (a resource to read back or delete) or several
 # identities; the spec has one operation and one token.
+# Checks recorded by the property tests (gate.properties) rather than run by schemathesis.
+PROPERTY_CHECKS = frozenset({"duplicate_conflicts", "same_number_other_workspace"})
 NOT_APPLICABLE = frozenset({"use_after_free", "ensure_resource_availability", "object_level_authorization"})
 
 
@@ -61,15 +63,39 @@ class GateRun:
     namespace: uuid.UUID = field(default_factory=uuid.uuid4)
     _workspaces: int = 0
     _numbers: int = 0
+    _tests_started: set[str] = field(default_factory=set)
 
-    def within_share(self, fraction: float) -> bool:
-        """Live: whether writes so far leave this test its share of the budget (tests run in turn).
+    def within_share(self, test: str, fraction: float) -> bool:
+        """Live: whether property ``test`` may start another example (the tests run in turn).
 
-        The property tests go first and stop at their share, so that a small budget still tries
-        each kind of test instead of spending it all on the first.
+        Its first example always starts while the budget lasts; later ones only while the writes
+        so far stay under ``fraction`` of the budget. So a small budget still tries each kind of
+        test once instead of spending it all on the first, and a large one leaves most of it to
+        the schemathesis cases.
         """
         budget = self.gatekeeper.write_budget
-        return budget is None or self.gatekeeper.writes < math.ceil(fraction * budget)
+        if budget is None:
+            return True
+        if test not in self._tests_started:
+            self._tests_started.add(test)
+            return self.gatekeeper.writes < budget
+        return self.gatekeeper.writes < math.ceil(fraction * budget)
+
+    def note_checks_not_run(self, expected: set[str]) -> None:
+        """List each of ``expected`` that never ran as *not run*: no silence passes for a pass."""
+        why = (
+            "the write budget ran out before it could run"
+            if self.gatekeeper.write_budget is not None
+            and self.gatekeeper.writes >= self.gatekeeper.write_budget
+            else "no case reached it (its test stopped at a failure, or no response it applies to came back)"
+        )
+        for name in sorted(expected - set(self.tally.passed) - set(self.tally.failed)):
+            self.tally.not_run.setdefault(name, why)
+
+    @property
+    def check_names(self) -> set[str]:
+        """Every check this run means to apply, the property tests' own included."""
+        return {check.__name__ for check in self.checks} | PROPERTY_CHECKS
 
     def fresh_workspace(self) -> str:
         self._workspaces += 1

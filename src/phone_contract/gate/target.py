@@ -56,6 +56,10 @@ class Gatekeeper:
         self.budget_reached = False
         self._fingerprint = hashlib.sha256()
 
+    def can_write(self, count: int) -> bool:
+        """Whether ``count`` more writes fit in the budget."""
+        return self.write_budget is None or self.writes + count <= self.write_budget
+
     @property
     def fingerprint(self) -> str:
         """Digest of every request's method, path and body, in order: equal runs, equal digests."""
