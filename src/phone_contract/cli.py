@@ -43,7 +43,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser, modules = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # Reported by the sub-command's parser, so the line names it: "phone-contract gate: error".
+        parser.exit(
+            Exit.CANNOT_RUN,
+            f"{parser.prog} {args.command}: error: unrecognized arguments: {' '.join(unknown)}\n",
+        )
     try:
         status = modules[args.command].run(args)
     except (UsageError, SpecError) as exc:

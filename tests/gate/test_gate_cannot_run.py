@@ -82,7 +82,11 @@ def test_a_spec_that_is_not_openapi(tmp_path: Path) -> None:
         (["--fault", "no-such-fault"], "unknown fault 'no-such-fault'"),
         (["--max-examples", "0"], "--max-examples: must be at least 1"),
         (["--max-response-time", "-1"], "--max-response-time: must be more than 0"),
-        (["--write-budget", "many"], "--write-budget: invalid"),
+        (["--write-budget", "many"], "error: argument --write-budget: not a whole number: 'many'"),
+        (["--seed", "x"], "error: argument --seed: not a whole number: 'x'"),
+        (["--max-response-time", "nan"], "--max-response-time: not a finite number: 'nan'"),
+        # Named by the sub-command, like every other mistake in its arguments.
+        (["--max-exmaples", "3"], "phone-contract gate: error: unrecognized arguments: --max-exmaples 3"),
         (["--base-url", "http://127.0.0.1:9", "--fault", "slow"], "apply to the embedded mock"),
     ],
 )

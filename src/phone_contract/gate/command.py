@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from phone_contract import _argtypes as argtypes
 from phone_contract._exit import UsageError
 from phone_contract._spec import load_spec
 from phone_contract.gate.pinning import parse_uuid
@@ -53,7 +54,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     target.add_argument(
         "--mock-slow-seconds",
         metavar="SECONDS",
-        type=_non_negative_float,
+        type=argtypes.non_negative_float,
         help="embedded mock only: how long --fault slow waits (default 2.5)",
     )
     run = parser.add_argument_group("run")
@@ -64,19 +65,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"ci: fixed seed {CI_SEED}, {DEFAULT_MAX_EXAMPLES} examples; "
         f"thorough: random seed (printed), {THOROUGH_MAX_EXAMPLES} examples (default: ci)",
     )
-    run.add_argument("--max-examples", metavar="N", type=_positive_int, help="examples per test")
-    run.add_argument("--seed", metavar="S", type=int, help="repeat a run exactly (default: per --profile)")
+    run.add_argument("--max-examples", metavar="N", type=argtypes.positive_int, help="examples per test")
+    run.add_argument(
+        "--seed",
+        metavar="S",
+        type=argtypes.whole_number,
+        help="repeat a run exactly (default: per --profile)",
+    )
     run.add_argument(
         "--max-response-time",
         metavar="SECONDS",
-        type=_positive_float,
+        type=argtypes.positive_float,
         default=DEFAULT_MAX_RESPONSE_TIME,
         help=f"slowest acceptable answer (default {DEFAULT_MAX_RESPONSE_TIME:g})",
     )
     run.add_argument(
         "--write-budget",
         metavar="N",
-        type=_positive_int,
+        type=argtypes.positive_int,
         default=DEFAULT_WRITE_BUDGET,
         help=f"live API only: most writes (POST, any unsafe method) to send (default {DEFAULT_WRITE_BUDGET})",
     )
@@ -216,24 +222,3 @@ def _check_reachable(base_url: str) -> None:
         raise UsageError(describe_network_error(base_url, exc)) from None
     except ValueError as exc:  # e.g. a port out of range
         raise UsageError(f"--base-url {base_url!r} is not usable: {exc}") from None
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    value = float(text)
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
-    return value

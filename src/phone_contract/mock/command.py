@@ -10,6 +10,7 @@ from pathlib import Path
 
 import uvicorn
 
+from phone_contract import _argtypes as argtypes
 from phone_contract._exit import Exit, UsageError
 from phone_contract.mock.app import DEFAULT_TOKEN, create_app
 from phone_contract.mock.faults import FAULTS
@@ -23,7 +24,7 @@ SERVED_MOUNT = "/api/v2"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     parser.add_argument(
-        "--port", type=_port, default=8000, help="port to listen on (default: 8000; 0 picks one)"
+        "--port", type=argtypes.port, default=8000, help="port to listen on (default: 8000; 0 picks one)"
     )
     parser.add_argument(
         "--token",
@@ -37,10 +38,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--spec", type=Path, help="the OpenAPI spec to serve (default: the toolkit's)")
     parser.add_argument(
-        "--capacity", type=_positive, default=DEFAULT_CAPACITY, help="numbers remembered before the oldest go"
+        "--capacity",
+        type=argtypes.positive_int,
+        default=DEFAULT_CAPACITY,
+        help="numbers remembered before the oldest go",
     )
     parser.add_argument(
-        "--slow-seconds", type=float, default=2.5, help="delay of the slow fault (default: 2.5)"
+        "--slow-seconds",
+        type=argtypes.non_negative_float,
+        default=2.5,
+        help="delay of the slow fault (default: 2.5)",
     )
     parser.add_argument(
         "--no-access-log", action="store_true", help="do not log each request (for benchmarks)"
@@ -109,23 +116,3 @@ def _listen(host: str, port: int) -> socket.socket:
         reason = "port already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
         raise UsageError(f"cannot listen on {host}:{port}: {reason}") from None
     return sock
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be from 0 to 65535, not {port}")
-    return port
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
