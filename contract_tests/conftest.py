@@ -55,7 +55,9 @@ def pytest_runtest_makereport(
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if RUN.tally.cases:  # a run that sent nothing (collection only, say) has nothing to report missing
+    if terminalreporter.config.option.collectonly:
+        return  # nothing was sent: a summary would read as an empty pass
+    if RUN.tally.cases:  # a run that sent nothing (all deselected, say) has nothing to report missing
         RUN.note_checks_not_run(RUN.check_names)
     for line in summary(
         RUN.tally,

@@ -92,6 +92,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="report response fields the spec does not document, without failing",
     )
     run.add_argument("--junit-xml", metavar="PATH", type=Path, help="also write a JUnit XML report")
+    run.add_argument(
+        "--served-method",
+        metavar="METHOD",
+        action="append",
+        type=_served_method,
+        default=[],
+        help="a method the API serves on /phone-numbers outside this spec (e.g. GET, for a list "
+        "endpoint): not probed as unsupported; repeatable",
+    )
     pinned = parser.add_argument_group("identities (for a live API, which refuses made-up ones)")
     pinned.add_argument(
         "--workspace-id",
@@ -147,6 +156,7 @@ def settings_from_args(args: argparse.Namespace) -> GateSettings:
         fault=args.fault,
         slow_seconds=args.mock_slow_seconds,
         profile=args.profile,
+        served_methods=tuple(sorted(set(args.served_method))),
         **_pinned_ids(args),
     )
 
@@ -222,3 +232,16 @@ def _check_reachable(base_url: str) -> None:
         raise UsageError(describe_network_error(base_url, exc)) from None
     except ValueError as exc:  # e.g. a port out of range
         raise UsageError(f"--base-url {base_url!r} is not usable: {exc}") from None
+
+
+# What schemathesis' unsupported_method may probe (its coverage phase's default methods).
+PROBED_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT", "QUERY", "TRACE")
+
+
+def _served_method(text: str) -> str:
+    method = text.strip().upper()
+    if method not in PROBED_METHODS:
+        raise argparse.ArgumentTypeError(
+            f"not a method the gate probes: {text!r} (one of {', '.join(PROBED_METHODS)})"
+        )
+    return method

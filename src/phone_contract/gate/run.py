@@ -234,6 +234,10 @@ def _schema(spec: dict[str, Any], settings: GateSettings, gatekeeper: Gatekeeper
         with_security_parameters=False,
     )
     project.phases.update(phases=["examples", "coverage", "fuzzing"])
+    if settings.served_methods:
+        coverage = project.phases.coverage
+        served = {method.lower() for method in settings.served_methods}
+        coverage.unexpected_methods = set(coverage.unexpected_methods) - served
     project.checks.update(max_response_time=settings.max_response_time)
     schema = schemathesis.openapi.from_dict(spec, config=config)
     schema.app = gatekeeper

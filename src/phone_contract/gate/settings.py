@@ -50,6 +50,9 @@ class GateSettings:
     workspace_id: str | None = None
     other_workspace_id: str | None = None
     user_id: str | None = None
+    # Methods the API serves on the operation's path outside this spec (a list endpoint, say):
+    # upper case; schemathesis' unsupported_method does not probe them.
+    served_methods: tuple[str, ...] = ()
 
     @property
     def pinned_fields(self) -> dict[str, str]:
@@ -74,7 +77,9 @@ class GateSettings:
         raw = os.environ.get(ENV_VAR)
         if not raw:
             return cls()
-        return cls(**json.loads(raw))
+        data = json.loads(raw)
+        data["served_methods"] = tuple(data.get("served_methods", ()))  # JSON has lists only
+        return cls(**data)
 
 
 def token_from_env() -> str | None:
