@@ -65,7 +65,7 @@ GATE_ENV_VARS = frozenset(
         "FREYA_USER_ID",
     }
 )
-GATE_COMMAND = ("-m", "phone_contract.cli")
+CLI = ("-m", "phone_contract.cli")
 
 
 def gate_env(token: str | None = SECRET_TOKEN, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -81,7 +81,7 @@ def run_gate(
     token: str | None = SECRET_TOKEN,
     cwd: Path = ROOT,
     env: Mapping[str, str] | None = None,
-    launcher: Sequence[str] = GATE_COMMAND,
+    launcher: Sequence[str] = CLI,
 ) -> GateResult:
     """``phone-contract gate ARGS`` in its own process; ``launcher`` replaces ``-m phone_contract.cli``."""
     command = [sys.executable, *launcher, "gate", *args]
@@ -117,13 +117,15 @@ class ServedMock:
 
 
 @contextmanager
-def served_mock(tmp_path: Path, *extra: str) -> Iterator[ServedMock]:
-    """The mock served by a real ASGI server on a free loopback port, as ``phone-contract mock`` runs it."""
+def served_mock(tmp_path: Path, *extra: str, launcher: Sequence[str] = CLI) -> Iterator[ServedMock]:
+    """The mock served by a real ASGI server on a free loopback port, as ``phone-contract mock`` runs it.
+
+    ``launcher`` replaces ``-m phone_contract.cli`` (a script that wraps the mock, say).
+    """
     log_path = tmp_path / f"mock{'-'.join(extra)}.log"
     command = [
         sys.executable,
-        "-m",
-        "phone_contract.cli",
+        *launcher,
         "mock",
         "--host",
         "127.0.0.1",

@@ -35,8 +35,14 @@ def install_tally_hook(run: GateRun) -> None:
                 failure = result.failure
                 run.last_failures.append(FailedCheck(result.name, failure.title, failure.message))
 
+    def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
+        # A live answer's time is the API's own: time spent waiting out a 429 is the gate's.
+        if run.forwarder is not None and run.forwarder.waited:
+            response.elapsed = max(0.0, response.elapsed - run.forwarder.waited)
+
     for schema in (run.schema, run.deep_schema):
         schema.hook(after_validate)
+        schema.hook(after_call)
 
 
 # The requests ignored_auth sends after a success: without a token, and with a wrong one.

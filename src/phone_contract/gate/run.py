@@ -197,6 +197,8 @@ def build(settings: GateSettings) -> GateRun:
         fault = f", fault {settings.fault}" if settings.fault else ""
         target, public_url, budget = f"embedded mock{fault}", SERVED_MOCK_URL, None
     gatekeeper = Gatekeeper(upstream, redactor, budget)
+    if forwarder is not None:
+        forwarder.count = gatekeeper.count  # a retried request is one more request, and write
     run = GateRun(
         settings=settings,
         token=token,

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import ssl
+import time
 from collections.abc import Awaitable, Callable
+from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -56,6 +58,15 @@ class Gatekeeper:
         self.budget_reached = False
         self._fingerprint = hashlib.sha256()
 
+    def count(self, method: str) -> None:
+        """Count one request about to be sent; WriteBudgetExhausted if it is a write past the budget."""
+        if method not in SAFE_METHODS:
+            if self.write_budget is not None and self.writes >= self.write_budget:
+                self.budget_reached = True
+                raise WriteBudgetExhausted(f"write budget of {self.write_budget} reached")
+            self.writes += 1
+        self.requests += 1
+
     def can_write(self, count: int) -> bool:
         """Whether ``count`` more writes fit in the budget."""
         return self.write_budget is None or self.writes + count <= self.write_budget
@@ -71,12 +82,7 @@ class Gatekeeper:
             return
         body = await _read_body(receive)
         method = str(scope["method"]).upper()
-        if method not in SAFE_METHODS:
-            if self.write_budget is not None and self.writes >= self.write_budget:
-                self.budget_reached = True
-                raise WriteBudgetExhausted(f"write budget of {self.write_budget} reached")
-            self.writes += 1
-        self.requests += 1
+        self.count(method)
         self._learn_secrets(body)
         for part in (method.encode(), str(scope["path"]).encode(), body):
             self._fingerprint.update(len(part).to_bytes(8, "big") + part)
@@ -111,13 +117,37 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
+class RateLimited(TargetUnreachable):
+    """The live API kept answering 429 Too Many Requests: the run stops, with no verdict."""
+
+
+# A live API may rate-limit the gate's burst of requests. That says nothing about the contract, so
+# a 429 is retried after its Retry-After (or a doubling wait), a few times, and never reported as
+# a break; if the API keeps refusing, the run stops with exit 2 instead.
+RATE_LIMIT_RETRIES = 5
+FIRST_RETRY_WAIT = 1.0
+MAX_RETRY_WAIT = 30.0
+
+
 class Forwarder:
     """ASGI app that sends each request on to a live API root and relays its answer unchanged."""
 
-    def __init__(self, base_url: str, timeout: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._base_url = base_url.rstrip("/")
         # Blocking client on purpose: the gate sends one request at a time, in order.
-        self._client = httpx.Client(timeout=timeout, follow_redirects=False)
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
+        self._sleep = sleep
+        # Called before each retry with its method: the gatekeeper counts it against the budget.
+        self.count: Callable[[str], None] = lambda method: None
+        # Seconds the last request spent waiting out 429s: not the API's answer time.
+        self.waited = 0.0
 
     def close(self) -> None:
         self._client.close()
@@ -149,12 +179,46 @@ class Forwarder:
         await send({"type": "http.response.body", "body": response.content})
 
     def request(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> httpx.Response:
+        """The API's answer; a 429 is waited out and re-sent (see RATE_LIMIT_RETRIES)."""
+        self.waited = 0.0
+        response = self._send(method, url, headers, body)
+        for attempt in range(RATE_LIMIT_RETRIES):
+            if response.status_code != httpx.codes.TOO_MANY_REQUESTS:
+                return response
+            wait = retry_wait(response.headers.get("retry-after"), attempt)
+            self._sleep(wait)
+            self.waited += wait
+            self.count(method)
+            response = self._send(method, url, headers, body)
+        if response.status_code == httpx.codes.TOO_MANY_REQUESTS:
+            raise RateLimited(
+                f"{self._base_url} kept answering 429 Too Many Requests ({RATE_LIMIT_RETRIES} retries); "
+                "run the gate later, or with a smaller --max-examples"
+            )
+        return response
+
+    def _send(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> httpx.Response:
         try:
             return self._client.request(method, url, headers=headers, content=body)
         except httpx.ReadTimeout:
             raise ResponseTimedOut(f"no answer from {self._base_url} within the request timeout") from None
         except (httpx.TransportError, ssl.SSLError) as exc:
             raise TargetUnreachable(describe_network_error(self._base_url, exc)) from None
+
+
+def retry_wait(retry_after: str | None, attempt: int) -> float:
+    """Seconds to wait before retry ``attempt`` (from 0): Retry-After if it is given, else doubling."""
+    fallback = FIRST_RETRY_WAIT * 2.0**attempt
+    if retry_after is None:
+        return min(fallback, MAX_RETRY_WAIT)
+    try:
+        seconds = float(retry_after)
+    except ValueError:
+        try:  # the other form RFC 9110 allows: an HTTP date
+            seconds = float(parsedate_to_datetime(retry_after).timestamp()) - time.time()
+        except (TypeError, ValueError):
+            seconds = fallback
+    return min(max(seconds, 0.0), MAX_RETRY_WAIT)
 
 
 def describe_network_error(base_url: str, exc: BaseException) -> str:
