@@ -13,6 +13,7 @@ import pytest
 
 from phone_contract.gate import hypothesis_home
 from phone_contract.gate.conformance import install_tally_hook
+from phone_contract.gate.properties import PROPERTY_CHECKS
 from phone_contract.gate.pytest_support import scrub, stop_if_unreachable
 from phone_contract.gate.report import summary
 from phone_contract.gate.run import GateRun, start
@@ -58,7 +59,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if terminalreporter.config.option.collectonly:
         return  # nothing was sent: a summary would read as an empty pass
     if RUN.tally.cases:  # a run that sent nothing (all deselected, say) has nothing to report missing
-        RUN.note_checks_not_run(RUN.check_names)
+        RUN.note_checks_not_run(PROPERTY_CHECKS)
     for line in summary(
         RUN.tally,
         target=RUN.target,

@@ -19,6 +19,7 @@ from phone_contract.responses import Violation, check_response
 
 DUPLICATE = "duplicate_conflicts"
 OTHER_WORKSPACE = "same_number_other_workspace"
+PROPERTY_CHECKS = frozenset({DUPLICATE, OTHER_WORKSPACE})
 # Against a live API, the share of the write budget that may be used up when a property test starts
 # another example (cumulative, in the order the tests run: the duplicate one first, as it needs three
 # writes in a row); each always gets its first example, and the schemathesis cases get the rest.
