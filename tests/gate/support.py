@@ -20,6 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from phone_contract.gate.settings import (
+    ENV_VAR,
+    OTHER_WORKSPACE_ENV_VAR,
+    TOKEN_ENV_VAR,
+    USER_ENV_VAR,
+    WORKSPACE_ENV_VAR,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 # Distinctive, so that finding them in any output is proof of a leak.
 SECRET_TOKEN = "tok-NEVER-PRINT-9f8e7d6c5b4a"
@@ -56,22 +64,14 @@ class GateResult:
 
 
 # What the gate reads from the environment: a run sees only what its test sets.
-GATE_ENV_VARS = frozenset(
-    {
-        "FREYA_API_TOKEN",
-        "PHONE_CONTRACT_GATE",
-        "FREYA_WORKSPACE_ID",
-        "FREYA_OTHER_WORKSPACE_ID",
-        "FREYA_USER_ID",
-    }
-)
+GATE_ENV_VARS = frozenset({TOKEN_ENV_VAR, ENV_VAR, WORKSPACE_ENV_VAR, OTHER_WORKSPACE_ENV_VAR, USER_ENV_VAR})
 CLI = ("-m", "phone_contract.cli")
 
 
 def gate_env(token: str | None = SECRET_TOKEN, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in GATE_ENV_VARS}
     if token is not None:
-        env["FREYA_API_TOKEN"] = token
+        env[TOKEN_ENV_VAR] = token
     return env | dict(extra or {})
 
 

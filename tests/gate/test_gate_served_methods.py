@@ -10,9 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from schemathesis.config._phases import DEFAULT_UNEXPECTED_METHODS
 
 from phone_contract.cli import build_parser
-from phone_contract.gate.command import settings_from_args
+from phone_contract.gate.command import PROBED_METHODS, settings_from_args
 from phone_contract.gate.settings import ENV_VAR, GateSettings
 
 from .support import GateResult, run_gate
@@ -29,6 +30,10 @@ def test_methods_are_parsed_upper_case_once_and_reach_the_suite(monkeypatch: pyt
     # The suite reads them back from PHONE_CONTRACT_GATE (JSON, where a tuple becomes a list).
     monkeypatch.setenv(ENV_VAR, settings.to_env())
     assert GateSettings.from_env() == settings
+
+
+def test_the_methods_accepted_are_those_schemathesis_probes() -> None:
+    assert {method.lower() for method in PROBED_METHODS} == DEFAULT_UNEXPECTED_METHODS
 
 
 @pytest.fixture(scope="module")

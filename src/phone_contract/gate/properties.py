@@ -20,6 +20,7 @@ from phone_contract.responses import Violation, check_response
 DUPLICATE = "duplicate_conflicts"
 OTHER_WORKSPACE = "same_number_other_workspace"
 PROPERTY_CHECKS = frozenset({DUPLICATE, OTHER_WORKSPACE})
+FULLY_POPULATED = "fully_populated_create"  # a test, not a check: it runs the conformance checks
 # Against a live API, the share of the write budget that may be used up when a property test starts
 # another example (cumulative, in the order the tests run: the duplicate one first, as it needs three
 # writes in a row); each always gets its first example, and the schemathesis cases get the rest.
@@ -55,7 +56,7 @@ def duplicate_in_workspace(run: GateRun, case: Case[Any]) -> None:
 
 def fully_populated_create(run: GateRun, case: Case[Any]) -> None:
     """A body with every config field and several SIP headers: all checks, as any other case."""
-    if not run.within_share("fully_populated_create", FULLY_POPULATED_SHARE):
+    if not run.within_share(FULLY_POPULATED, FULLY_POPULATED_SHARE):
         return
     if isinstance(case.body, dict):
         _own_identities(run, case.body)
