@@ -1,22 +1,55 @@
-"""Find, read and validate the OpenAPI spec that everything in the toolkit derives from."""
+"""The spec model: the one place that reads the OpenAPI document; every other part asks it.
+
+:func:`load_spec` reads YAML or JSON, validates it as OpenAPI, resolves every ``$ref`` (local and
+sibling-file, with one ``referencing`` registry), merges ``allOf`` wrappers into plain object schemas,
+checks the spec's own examples, and answers the questions the parts ask: the create operation, its
+request schema, its responses by status, its security and servers. The layout a spec happens to use
+(``components/requestBodies``, one-item ``allOf``, JSON...) stops here.
+"""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import yaml
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from referencing.exceptions import Unresolvable
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError, ValidatorDetectError
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource, PointerToNowhere, Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from phone_contract._paths import json_path
 
 SPEC_FILENAME = "phone-numbers.openapi.yaml"
+# The operation every part of the toolkit is about: found by its id, else by its path and method.
+OPERATION_ID = "createPhoneNumber"
+OPERATION_PATH = "/phone-numbers"
+OPERATION_METHOD = "post"
+JSON = "application/json"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# Where a text spec without a file lives, for its $refs: ``#/...`` resolves, sibling files cannot.
+_TEXT_URI = "urn:phone-contract:spec"
+# Keywords whose value is data, never a schema or an object that can hold a $ref.
+_DATA_KEYWORDS = frozenset({"example", "default", "const", "enum"})
+# Keywords that merely describe: when an ``allOf`` wrapper is merged, the wrapper's own win.
+_ANNOTATIONS = frozenset(
+    {"title", "description", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment"}
+)
+# Keywords that apply subschemas to the same instance: an ``unevaluatedProperties`` beside any of
+# them is not the same as ``additionalProperties``.
+_APPLICATORS = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "dependentSchemas"})
 
 
 class SpecError(Exception):
-    """The spec could not be read or is not a valid OpenAPI document; the message is one line."""
+    """The spec could not be read, is not valid OpenAPI, or lacks what the toolkit needs; one line."""
 
 
 def default_spec_path() -> Path:
@@ -29,40 +62,555 @@ def default_spec_path() -> Path:
     return Path(str(packaged))
 
 
-def load_spec(path: Path | None = None) -> dict[str, Any]:
-    """Parse and validate the spec at ``path`` (default: :func:`default_spec_path`)."""
-    return _load_validated(str((path or default_spec_path()).resolve()))
+def load_spec(path: Path | None = None) -> Spec:
+    """The spec model of the file at ``path`` (default: :func:`default_spec_path`); SpecError if unusable."""
+    return _load_file(str((path or default_spec_path()).resolve()))
 
 
 @functools.cache
-def _load_validated(path: str) -> dict[str, Any]:
+def _load_file(path: str) -> Spec:
     # Cached per path: the mock, the gate and the strict client all ask for it at start-up.
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"cannot read spec {path}: {exc}") from None
-    return parse_spec(text, path)
+    return parse_spec(_read(Path(path), path), path, base_uri=Path(path).as_uri())
 
 
-def parse_spec(text: str, origin: str) -> dict[str, Any]:
-    """Parse and validate spec text; ``origin`` names it in errors (a path, or ``git:REV:path``)."""
+def parse_spec(text: str, origin: str, *, base_uri: str | None = None) -> Spec:
+    """The spec model of spec text; ``origin`` names it in errors (a path, or ``git:REV:path``)."""
+    document = parse_document(text, origin)
+    uri = base_uri or _TEXT_URI
+    _validate_openapi(document, origin, uri)
+    loader = _Loader(origin, uri, document)
+    contract = loader.dereference()
+    spec = Spec(origin=origin, raw=document, document=contract, external=loader.external, text=text)
+    _check_examples(spec)
+    return spec
+
+
+def parse_document(text: str, origin: str) -> dict[str, Any]:
+    """YAML or JSON text as a mapping; SpecError naming the line and column of a syntax error."""
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise SpecError(f"spec {origin} is not valid YAML: {first_line}") from None
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise SpecError(f"spec {origin} is not valid YAML or JSON{where}: {problem}") from None
     if not isinstance(document, dict):
         raise SpecError(f"spec {origin} is not an OpenAPI document (top level is not a mapping)")
+    return document
+
+
+def _read(path: Path, origin: str) -> str:
     try:
-        validate(document)
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SpecError(f"cannot read spec {origin}: {reason}") from None
+
+
+def _validate_openapi(document: dict[str, Any], origin: str, base_uri: str) -> None:
+    try:
+        validate(document, base_uri=base_uri if base_uri != _TEXT_URI else "")
     except OpenAPIValidationError as exc:
         where = "/".join(str(part) for part in exc.path) or "<root>"
         # The validator's message may go on with the failing schema over many lines: keep the first.
         reason = exc.message.splitlines()[0] if exc.message else type(exc).__name__
         raise SpecError(f"spec {origin} is not valid OpenAPI at {where}: {reason}") from None
+    except ValidatorDetectError:
+        raise SpecError(f"spec {origin} is not valid OpenAPI: no 'openapi: 3.x' version field") from None
     except Unresolvable as exc:
         raise SpecError(f"spec {origin} is not valid OpenAPI: $ref {exc.ref!r} points nowhere") from None
-    except ValueError as exc:
-        # The validator raises it for keys that are not strings, such as an unquoted 201 status.
-        raise SpecError(f"spec {origin} is not valid OpenAPI: {exc}") from None
-    return document
+    except (ValueError, TypeError, OSError) as exc:
+        # ValueError: keys that are not strings, such as an unquoted 201 status; OSError: a sibling file.
+        raise SpecError(f"spec {origin} is not valid OpenAPI: {_first_line(exc)}") from None
+
+
+# --- $ref resolution and allOf merging -------------------------------------------------------------
+
+
+class _Loader:
+    """Builds the contract: the document with every ``$ref`` resolved and ``allOf`` wrappers merged.
+
+    A reference back into a schema that is still being resolved (a recursive schema) stays a local
+    ``#/...`` pointer, which the contract document keeps resolvable; one that crosses files cannot.
+    """
+
+    def __init__(self, origin: str, base_uri: str, document: dict[str, Any]) -> None:
+        self.origin = origin
+        self.base_uri = base_uri
+        self.external = False
+        root = Resource.from_contents(document, default_specification=DRAFT202012)
+        # mypy reads attrs' private field names; `retrieve` is referencing's documented argument.
+        registry: Registry[Any] = Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
+        self.registry = registry.with_resource(base_uri, root)
+
+    def _retrieve(self, uri: str) -> Resource[Any]:
+        parts = urlsplit(uri)
+        if parts.scheme != "file":
+            # Only files beside the spec: a spec must never make the toolkit fetch from a network.
+            raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs field, documented argument
+        text = _read(Path(unquote(parts.path)), uri)
+        return Resource.from_contents(parse_document(text, uri), default_specification=DRAFT202012)
+
+    def dereference(self) -> dict[str, Any]:
+        result = self._node(self.registry.contents(self.base_uri), self.base_uri, (), None)
+        assert isinstance(result, dict)
+        return result
+
+    def _node(self, node: Any, base: str, stack: tuple[str, ...], parent_key: str | None) -> Any:
+        if isinstance(node, list):
+            return [self._node(item, base, stack, None) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if isinstance(node.get("$ref"), str):
+            return self._reference(node, base, stack)
+        # Inside a map of names (properties, schemas, responses...), every value is a node.
+        names = parent_key in _NAME_MAPS
+        resolved = {
+            key: value if not names and key in _DATA_KEYWORDS else self._node(value, base, stack, key)
+            for key, value in node.items()
+        }
+        if parent_key == "examples" and not names:
+            return resolved
+        return _normalize(resolved)
+
+    def _reference(self, node: dict[str, Any], base: str, stack: tuple[str, ...]) -> Any:
+        ref: str = node["$ref"]
+        # urljoin knows no urn: scheme, so a fragment is joined by hand.
+        target = urldefrag(base)[0] + ref if ref.startswith("#") else urljoin(base, ref)
+        if target in stack:
+            document_uri, fragment = urldefrag(target)
+            if document_uri != self.base_uri:
+                raise SpecError(f"spec {self.origin}: recursive $ref {node['$ref']!r} across files")
+            return {**node, "$ref": f"#{fragment}"}
+        try:
+            contents = self.registry.resolver().lookup(target).contents
+        except (Unresolvable, PointerToNowhere, NoSuchResource):
+            raise SpecError(f"spec {self.origin}: $ref {node['$ref']!r} points nowhere") from None
+        document_uri = urldefrag(target)[0]
+        if document_uri != self.base_uri:
+            self.external = True
+        resolved = self._node(contents, document_uri, (*stack, target), None)
+        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        if not siblings or not isinstance(resolved, dict):
+            return resolved
+        # OpenAPI 3.1: keywords beside a $ref apply too; as a one-item allOf, they merge or stay.
+        return _normalize({"allOf": [resolved], **self._node(siblings, base, stack, None)})
+
+
+# Maps whose keys are names chosen by the spec's author, not keywords.
+_NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "schemas",
+        "responses",
+        "parameters",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+        "paths",
+        "webhooks",
+        "content",
+        "encoding",
+        "dependentSchemas",
+    }
+)
+
+
+def _normalize(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with an ``allOf`` of object schemas merged into it, when that keeps its meaning."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list) or not parts or not all(isinstance(part, dict) for part in parts):
+        return _closed(schema)
+    outer = {key: value for key, value in schema.items() if key != "allOf"}
+    if len(parts) > 1 and any(_restricts_extra(part) for part in parts):
+        return schema  # each part's additionalProperties speaks of its own properties only
+    if outer.get("additionalProperties", True) is not True and any("properties" in part for part in parts):
+        return schema  # the wrapper's additionalProperties does not see the parts' properties
+    merged: dict[str, Any] = {}
+    for part in parts:
+        combined = _merge(merged, part, outer_wins=False)
+        if combined is None:
+            return schema
+        merged = combined
+    if len(parts) == 1 and _restricts_extra(parts[0]) and "properties" in outer:
+        return schema
+    result = _merge(merged, outer, outer_wins=True)
+    return schema if result is None else _closed(result)
+
+
+def _restricts_extra(schema: Mapping[str, Any]) -> bool:
+    return any(schema.get(key, True) is not True for key in ("additionalProperties", "unevaluatedProperties"))
+
+
+def _closed(schema: dict[str, Any]) -> dict[str, Any]:
+    # Once no applicator is left, unevaluatedProperties means exactly additionalProperties.
+    if "unevaluatedProperties" in schema and not _APPLICATORS & schema.keys():
+        rest = {key: value for key, value in schema.items() if key != "unevaluatedProperties"}
+        if "additionalProperties" not in rest:
+            rest["additionalProperties"] = schema["unevaluatedProperties"]
+            return rest
+    return schema
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any], *, outer_wins: bool) -> dict[str, Any] | None:
+    """Both schemas as one, or None where they constrain the same keyword differently."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if key not in merged or merged[key] == value:
+            merged[key] = value
+        elif key == "properties" and isinstance(value, dict) and isinstance(merged[key], dict):
+            if any(name in merged[key] and merged[key][name] != sub for name, sub in value.items()):
+                return None
+            merged[key] = {**merged[key], **value}
+        elif key == "required" and isinstance(value, list) and isinstance(merged[key], list):
+            merged[key] = [*merged[key], *(name for name in value if name not in merged[key])]
+        elif key in _ANNOTATIONS:
+            if outer_wins:
+                merged[key] = value
+        else:
+            return None
+    return merged
+
+
+# --- the model -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    """One documented response: its key (``201``, ``4XX``, ``default``), schemas and headers."""
+
+    key: str
+    node: Mapping[str, Any]
+
+    @property
+    def description(self) -> str:
+        return str(self.node.get("description", ""))
+
+    @property
+    def media_types(self) -> list[str]:
+        return list(self.node.get("content") or {})
+
+    def schema(self, media_type: str = JSON) -> dict[str, Any] | None:
+        """The body's schema for ``media_type``; None when the response documents no such body."""
+        media = (self.node.get("content") or {}).get(media_type)
+        schema = media.get("schema") if isinstance(media, Mapping) else None
+        return schema if isinstance(schema, dict) else None
+
+    def examples(self, media_type: str = JSON) -> dict[str, Any]:
+        return _media_examples((self.node.get("content") or {}).get(media_type))
+
+    @property
+    def headers(self) -> dict[str, Mapping[str, Any]]:
+        return {str(name): header for name, header in (self.node.get("headers") or {}).items()}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """The create operation as the contract documents it."""
+
+    spec: Spec
+    path: str
+    method: str
+    node: Mapping[str, Any]
+
+    @property
+    def operation_id(self) -> str | None:
+        value = self.node.get("operationId")
+        return str(value) if value is not None else None
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+    @property
+    def request_body_required(self) -> bool:
+        return bool((self.node.get("requestBody") or {}).get("required", False))
+
+    @property
+    def request_media_types(self) -> list[str]:
+        return list((self.node.get("requestBody") or {}).get("content") or {})
+
+    def request_schema(self, media_type: str = JSON) -> dict[str, Any]:
+        """The request body's schema; SpecError when the operation takes no such body."""
+        media = ((self.node.get("requestBody") or {}).get("content") or {}).get(media_type)
+        schema = media.get("schema") if isinstance(media, Mapping) else None
+        if not isinstance(schema, dict):
+            kind = "JSON " if media_type == JSON else f"{media_type} "
+            raise SpecError(f"spec {self.spec.origin}: {self.label} has no {kind}request body")
+        return schema
+
+    def request_examples(self, media_type: str = JSON) -> dict[str, Any]:
+        """The request body's named examples (``example`` is named "example")."""
+        return _media_examples(((self.node.get("requestBody") or {}).get("content") or {}).get(media_type))
+
+    @property
+    def responses(self) -> dict[str, ResponseSpec]:
+        # An unquoted 201 in YAML is an int, a quoted one a string: the same status either way.
+        return {
+            str(key): ResponseSpec(str(key), node) for key, node in (self.node.get("responses") or {}).items()
+        }
+
+    @property
+    def documented_statuses(self) -> list[str]:
+        return sorted(self.responses)
+
+    def response_for(self, status: int) -> ResponseSpec | None:
+        """The response documented for ``status``: its exact code, else ``4XX``-style range, else default."""
+        responses = self.responses
+        for key in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default"):
+            if key in responses:
+                return responses[key]
+        return None
+
+    @property
+    def success_status(self) -> int:
+        """The lowest documented 2xx status: what a create answers (201 in the project's spec)."""
+        codes = [int(key) for key in self.responses if key.isdigit() and key.startswith("2")]
+        return min(codes) if codes else 200
+
+    @property
+    def error_statuses(self) -> list[int]:
+        return sorted(int(key) for key in self.responses if key.isdigit() and key[0] in "45")
+
+    @property
+    def path_methods(self) -> list[str]:
+        """Methods the spec documents on this operation's path, upper case (what ``Allow`` lists)."""
+        item = self.spec.document["paths"][self.path]
+        return [method.upper() for method in HTTP_METHODS if isinstance(item.get(method), Mapping)]
+
+    @property
+    def security(self) -> list[dict[str, list[str]]]:
+        """The ways to authenticate (any one suffices); ``[]`` or ``[{}]`` means none is needed."""
+        found = self.node.get("security", self.spec.document.get("security") or [])
+        return [dict(requirement) for requirement in found]
+
+    @property
+    def bearer_required(self) -> bool:
+        """Whether every way to call the operation needs an HTTP bearer token."""
+        schemes = (self.spec.document.get("components") or {}).get("securitySchemes") or {}
+        requirements = self.security
+        if not requirements:
+            return False
+
+        def is_bearer(name: str) -> bool:
+            scheme = schemes.get(name) or {}
+            return scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer"
+
+        return all(requirement and any(map(is_bearer, requirement)) for requirement in requirements)
+
+    @functools.cached_property
+    def created_path(self) -> tuple[str, ...]:
+        """Where the success body holds the created resource: the first object (breadth first) in the
+        success schema that names every required request field (``data.result.phoneNumber``)."""
+        wanted = set(self.request_schema().get("required") or ())
+        success = self.response_for(self.success_status)
+        schema = success.schema() if success is not None else None
+        queue: list[tuple[tuple[str, ...], Any]] = [((), schema)]
+        while queue:
+            parts, node = queue.pop(0)
+            properties = properties_of(node)
+            if parts and wanted and wanted <= properties.keys():
+                return parts
+            queue += [((*parts, name), child) for name, child in properties.items() if len(parts) < 8]
+        return ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A loaded, valid spec: ``raw`` as written, ``document`` the contract (refs resolved, allOf merged)."""
+
+    origin: str
+    raw: dict[str, Any]
+    document: dict[str, Any]
+    # Whether the spec reads sibling files: then the raw document alone is not the whole spec.
+    external: bool = False
+    # The text as written, when it was read from text.
+    text: str = field(default="", repr=False)
+    _validators: dict[int, Draft202012Validator] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_contract(cls, document: dict[str, Any], origin: str) -> Spec:
+        """A model of an already resolved contract document (one that came out of :func:`parse_spec`)."""
+        return cls(origin=origin, raw=document, document=document)
+
+    @property
+    def title(self) -> str:
+        return str((self.document.get("info") or {}).get("title", ""))
+
+    @property
+    def version(self) -> str:
+        return str((self.document.get("info") or {}).get("version", ""))
+
+    @functools.cached_property
+    def operation(self) -> Operation:
+        """The create operation: by ``operationId``, else ``POST /phone-numbers``; SpecError if neither."""
+        fallback: Operation | None = None
+        for path, item in (self.document.get("paths") or {}).items():
+            for method in HTTP_METHODS:
+                node = item.get(method) if isinstance(item, Mapping) else None
+                if not isinstance(node, Mapping):
+                    continue
+                if node.get("operationId") == OPERATION_ID:
+                    return Operation(self, str(path), method, node)
+                if path == OPERATION_PATH and method == OPERATION_METHOD:
+                    fallback = Operation(self, str(path), method, node)
+        if fallback is None:
+            raise SpecError(
+                f"spec {self.origin} has no operation {OPERATION_ID} "
+                f"({OPERATION_METHOD.upper()} {OPERATION_PATH})"
+            )
+        return fallback
+
+    def require_operation(self) -> Operation:
+        """The create operation with its JSON request body: what every command needs before it starts."""
+        operation = self.operation
+        operation.request_schema()
+        return operation
+
+    @property
+    def server_urls(self) -> list[str]:
+        """Every server URL with its variables set to their defaults."""
+        urls = []
+        for server in self.document.get("servers") or [{"url": "/"}]:
+            url = str(server.get("url", "/"))
+            for name, variable in (server.get("variables") or {}).items():
+                url = url.replace("{" + str(name) + "}", str(variable.get("default", "")))
+            urls.append(url)
+        return urls
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the first server URL (``/api/v2``), where the API's paths are mounted."""
+        path = urlsplit(self.server_urls[0]).path.rstrip("/")
+        return path if path.startswith("/") or not path else "/" + path
+
+    def standalone(self, schema: Mapping[str, Any]) -> dict[str, Any]:
+        """``schema`` with what a JSON Schema validator needs to resolve it alone (recursive refs)."""
+        result = dict(schema)
+        if "components" in self.document and "components" not in result:
+            result["components"] = self.document["components"]
+        return result
+
+    def validator(self, schema: Mapping[str, Any]) -> Draft202012Validator:
+        """A cached validator (formats asserted) of a schema of the contract."""
+        key = id(schema)
+        found = self._validators.get(key)
+        if found is None:
+            found = Draft202012Validator(
+                self.standalone(schema), format_checker=Draft202012Validator.FORMAT_CHECKER
+            )
+            # Keyed by identity: contract schemas live as long as the spec; keep the schema alive too.
+            self._validators[key] = found
+        return found
+
+    def serialized(self) -> tuple[bytes, str]:
+        """What a mock serves at ``/openapi.yaml``: the spec as written, or the resolved contract when the
+        written one reads sibling files a client could not fetch."""
+        if self.text and not self.external:
+            return self.text.encode("utf-8"), "application/yaml"
+        text = yaml.dump(self.document, Dumper=_NoAliases, sort_keys=False, allow_unicode=True)
+        return text.encode("utf-8"), "application/yaml"
+
+
+class _NoAliases(yaml.SafeDumper):
+    """The contract shares schema objects between places; YAML readers want them written out."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def properties_of(schema: Any) -> dict[str, Any]:
+    """Named properties of an object schema, with those of its ``allOf``/``anyOf``/``oneOf`` parts."""
+    if not isinstance(schema, Mapping):
+        return {}
+    properties = dict(schema.get("properties") or {})
+    for combinator in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(combinator) or []:
+            properties.update(properties_of(part))
+    return properties
+
+
+def _media_examples(media: Any) -> dict[str, Any]:
+    if not isinstance(media, Mapping):
+        return {}
+    found: dict[str, Any] = {}
+    if "example" in media:
+        found["example"] = media["example"]
+    for name, example in (media.get("examples") or {}).items():
+        if isinstance(example, Mapping) and "value" in example:
+            found[str(name)] = example["value"]
+    return found
+
+
+def _examples(spec: Spec) -> Iterator[tuple[str, Mapping[str, Any], Any]]:
+    """Every media-type example of every operation: (where, its schema, its value)."""
+    for path, item in (spec.document.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, Mapping) else None
+            if not isinstance(operation, Mapping):
+                continue
+            label = f"{method.upper()} {path}"
+            body = (operation.get("requestBody") or {}).get("content") or {}
+            for media_type, media in body.items():
+                yield from _media(media, f"the {media_type} request body of {label}")
+            for status, response in (operation.get("responses") or {}).items():
+                for media_type, media in (response.get("content") or {}).items():
+                    yield from _media(media, f"the {status} {media_type} response of {label}")
+
+
+def _media(media: Any, where: str) -> Iterator[tuple[str, Mapping[str, Any], Any]]:
+    schema = media.get("schema") if isinstance(media, Mapping) else None
+    if not isinstance(schema, Mapping):
+        return
+    for name, value in _media_examples(media).items():
+        yield f"example {name!r} of {where}", schema, value
+
+
+def _check_examples(spec: Spec) -> None:
+    """A spec whose own examples break its schemas contradicts itself: the first such example, named."""
+    for where, schema, value in _examples(spec):
+        validator = Draft202012Validator(
+            spec.standalone(schema), format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+        error = next(iter(sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path)))), None)
+        if error is not None:
+            raise SpecError(
+                f"spec {spec.origin}: {where} does not match its schema: "
+                f"{json_path(list(error.absolute_path))}: {_first_line(error.message)}"
+            )
+
+
+def _first_line(exc: BaseException | str) -> str:
+    text = exc if isinstance(exc, str) else str(exc) or type(exc).__name__
+    return (text.splitlines() or [text])[0][:300]
+
+
+# What callers may pass where a spec is wanted: a loaded one, or None for the project's.
+SpecLike = Spec | None
+
+
+def spec_or_default(spec: SpecLike) -> Spec:
+    return load_spec() if spec is None else spec
+
+
+__all__ = [
+    "HTTP_METHODS",
+    "JSON",
+    "OPERATION_ID",
+    "Operation",
+    "ResponseSpec",
+    "Spec",
+    "SpecError",
+    "default_spec_path",
+    "load_spec",
+    "parse_document",
+    "parse_spec",
+    "properties_of",
+    "spec_or_default",
+]

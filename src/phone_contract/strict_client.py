@@ -16,13 +16,13 @@ Building your own client instead: add ``ContractHook()`` to its ``event_hooks["r
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine
 from typing import Any
 
 import httpx
 from freya_phone_numbers_client import AuthenticatedClient
 
-from phone_contract._spec import load_spec
+from phone_contract._spec import Spec, load_spec
 from phone_contract.responses import ContractViolation, check_response
 
 __all__ = ["ContractHook", "ContractViolation", "raise_for_contract", "strict_client"]
@@ -31,7 +31,7 @@ __all__ = ["ContractHook", "ContractViolation", "raise_for_contract", "strict_cl
 _METHOD, _PATH = "POST", "/phone-numbers"
 
 
-def raise_for_contract(response: httpx.Response, *, spec: Mapping[str, Any] | None = None) -> None:
+def raise_for_contract(response: httpx.Response, *, spec: Spec | None = None) -> None:
     """Raise :class:`ContractViolation` if ``response`` (already read) breaks the spec."""
     violations = check_response(
         response.status_code, response.headers.get("content-type"), response.content, spec=spec
@@ -48,7 +48,7 @@ class ContractHook:
     a sync response at once and returns a coroutine for an async one.
     """
 
-    def __init__(self, spec: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, spec: Spec | None = None) -> None:
         self.spec = load_spec() if spec is None else spec
 
     def __call__(self, response: httpx.Response) -> Coroutine[Any, Any, None] | None:
@@ -72,7 +72,7 @@ async def _noop() -> None:
 
 
 def strict_client(
-    base_url: str, token: str, *, spec: Mapping[str, Any] | None = None, **kwargs: Any
+    base_url: str, token: str, *, spec: Spec | None = None, **kwargs: Any
 ) -> AuthenticatedClient:
     """An ``AuthenticatedClient`` whose every response is checked against ``spec`` (default: ours).
 

@@ -52,4 +52,4 @@ def _read_git(source: str) -> str:
 
 def load(source: str) -> LoadedSpec:
     """Read, parse and validate one side (SpecError when it is not valid YAML or OpenAPI)."""
-    return LoadedSpec(origin=source, document=parse_spec(read_source(source), source))
+    return LoadedSpec(origin=source, document=parse_spec(read_source(source), source).raw)

@@ -9,7 +9,7 @@ from schemathesis.checks import CheckResult
 from schemathesis.core.failures import FailureGroup
 from schemathesis.engine import Status
 
-from phone_contract.gate.checks import response_drift
+from phone_contract.gate.checks import contract_of, response_drift
 from phone_contract.gate.pinning import pin_identities
 from phone_contract.gate.report import FailedCheck, render_failure
 from phone_contract.gate.run import GATE_ORIGIN, GateRun
@@ -78,4 +78,4 @@ def send_and_check(run: GateRun, case: Case[Any]) -> None:
             render_failure(run.redactor, run.last_failures, case, response, run.public_url)
         ) from None
     if run.settings.allow_undocumented:
-        run.tally.drift_allowed.update(response_drift(response, case.operation.schema.raw_schema))
+        run.tally.drift_allowed.update(response_drift(response, contract_of(case)))

@@ -13,43 +13,37 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from phone_contract._spec import JSON, Spec, SpecError
+
 MIN_ARRAY_ITEMS = 2
 _MAX_DEPTH = 32  # the request schema is not recursive; this only guards against a spec that is
 
 
-def fully_populated(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``spec`` whose ``POST /phone-numbers`` request body requires everything."""
-    variant = copy.deepcopy(dict(spec))
-    media = variant["paths"]["/phone-numbers"]["post"]["requestBody"]["content"]["application/json"]
-    media["schema"] = _populate(variant, media["schema"], 0)
-    # Examples from the real spec are not fully populated; the variant generates its own.
-    media.pop("examples", None)
-    media.pop("example", None)
+def fully_populated(spec: Spec) -> dict[str, Any]:
+    """A copy of the contract whose create operation's request body requires everything."""
+    operation = spec.require_operation()
+    variant = copy.deepcopy(spec.document)
+    node = variant["paths"][operation.path][operation.method]
+    # The contract's request body is resolved, so its content is written in place here.
+    node["requestBody"] = {
+        "required": True,
+        "content": {JSON: {"schema": _populate(operation.request_schema(), 0)}},
+    }
     return variant
 
 
-def _populate(spec: Mapping[str, Any], schema: Any, depth: int) -> Any:
+def _populate(schema: Any, depth: int) -> Any:
     if depth > _MAX_DEPTH:
-        raise ValueError("request schema nests deeper than the gate supports (recursive $ref?)")
-    schema = _resolve(spec, schema)
+        raise SpecError("the request schema nests deeper than the gate supports (recursive $ref?)")
     if not isinstance(schema, Mapping):
         return schema
     result = {key: value for key, value in schema.items() if key not in {"properties", "items"}}
     if "properties" in schema:
         result["properties"] = {
-            name: _populate(spec, child, depth + 1) for name, child in schema["properties"].items()
+            name: _populate(child, depth + 1) for name, child in schema["properties"].items()
         }
         result["required"] = sorted(schema["properties"])
     if "items" in schema:
-        result["items"] = _populate(spec, schema["items"], depth + 1)
+        result["items"] = _populate(schema["items"], depth + 1)
         result["minItems"] = max(MIN_ARRAY_ITEMS, int(schema.get("minItems", 0)))
     return result
-
-
-def _resolve(spec: Mapping[str, Any], schema: Any) -> Any:
-    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
-        node: Any = spec
-        for token in schema["$ref"].removeprefix("#/").split("/"):
-            node = node[token.replace("~1", "/").replace("~0", "~")]
-        schema = node
-    return schema

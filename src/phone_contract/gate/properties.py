@@ -96,7 +96,7 @@ def _send(run: GateRun, case: Case[Any]) -> Response:
 
 
 def _judge(run: GateRun, name: str, response: Response, status: int, what: str) -> None:
-    spec = run.schema.raw_schema
+    spec = run.spec
     violations = check_response(response.status_code, _content_type(response), response.content, spec=spec)
     if response.status_code == status and not violations:
         run.tally.record(name, ok=True)

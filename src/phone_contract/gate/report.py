@@ -10,6 +10,7 @@ from typing import Any
 
 from schemathesis import Case, Response
 
+from phone_contract.gate.checks import contract_of
 from phone_contract.gate.redact import Redactor, curl
 from phone_contract.responses import check_response
 
@@ -67,7 +68,7 @@ def render_failure(
                 f"    if the API serves {method} on this path outside this spec, "
                 f"pass --served-method {method} (not a contract break then)"
             )
-    spec = case.operation.schema.raw_schema
+    spec = contract_of(case)
     violations = check_response(response.status_code, _content_type(response), response.content, spec=spec)
     if violations:
         lines.append("- where the response breaks the spec (path: expected, got):")

@@ -16,7 +16,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks, max_response_time
 
 from phone_contract._exit import UsageError
-from phone_contract._spec import load_spec
+from phone_contract._spec import Spec, load_spec
 from phone_contract.gate import checks as gate_checks
 from phone_contract.gate.deep import fully_populated
 from phone_contract.gate.pinning import unique_number
@@ -40,6 +40,7 @@ class GateRun:
     """Everything one run of the gate shares between its tests, checks and reports."""
 
     settings: GateSettings
+    spec: Spec
     token: str
     redactor: Redactor
     gatekeeper: Gatekeeper
@@ -198,10 +199,11 @@ def build(settings: GateSettings) -> GateRun:
         forwarder.count = gatekeeper.count  # a retried request is one more request, and write
     run = GateRun(
         settings=settings,
+        spec=spec,
         token=token,
         redactor=redactor,
         gatekeeper=gatekeeper,
-        schema=_schema(spec, settings, gatekeeper),
+        schema=_schema(spec.document, settings, gatekeeper),
         deep_schema=_schema(fully_populated(spec), settings, gatekeeper),
         checks=_checks(settings),
         target=target,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from phone_contract._spec import default_spec_path, load_spec
+from phone_contract._spec import load_spec
 from phone_contract.mock import faults as _faults
 from phone_contract.mock.asgi import (
     JSON,
@@ -40,7 +40,6 @@ from phone_contract.mock.validation import (
 
 # The documented development token: public on purpose, never a real credential.
 DEFAULT_TOKEN = "freya-dev-token"  # noqa: S105
-OPERATION_ID = "createPhoneNumber"
 SPEC_ROUTE = "/openapi.yaml"
 REJECT_VALID_MAX_LENGTH = 15
 
@@ -70,15 +69,14 @@ class MockApp:
         self._tokens = [t.encode() for t in tokens]
         self.store = NumberStore(capacity)
         self.slow_seconds = slow_seconds
-        path = spec_path or default_spec_path()
-        spec = load_spec(path)
-        self._spec_bytes = path.read_bytes()
-        op_path, op_method = _find_operation(spec, OPERATION_ID)
-        self._validator = RequestValidator(spec, op_path, op_method)
-        self.operation_path = mount + op_path
+        spec = load_spec(spec_path)
+        operation = spec.require_operation()
+        self._spec_bytes = spec.serialized()[0]
+        self._validator = RequestValidator(spec)
+        self.operation_path = mount + operation.path
         self.spec_path = mount + SPEC_ROUTE
         # Allow lists the methods the spec documents for the path, never a guess.
-        self._op_allow = ", ".join(m.upper() for m in spec["paths"][op_path] if m in _HTTP_METHODS).encode()
+        self._op_allow = ", ".join(operation.path_methods).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -180,17 +178,6 @@ class MockApp:
             raise BadRequest(problem)
         result: dict[str, Any] = value
         return result
-
-
-_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
-
-
-def _find_operation(spec: dict[str, Any], operation_id: str) -> tuple[str, str]:
-    for path, item in spec.get("paths", {}).items():
-        for method, operation in item.items():
-            if method in _HTTP_METHODS and operation.get("operationId") == operation_id:
-                return path, method
-    raise ValueError(f"the spec has no operation {operation_id!r}; the mock implements only that one")
 
 
 def _sip_headers(payload: dict[str, Any]) -> list[Any]:

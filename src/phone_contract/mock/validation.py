@@ -7,11 +7,13 @@ once; nothing here repeats a field of it by hand.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import jsonschema
 import jsonschema_rs
+
+from phone_contract._spec import Spec
 
 # The spec's 413 answer documents the limit in prose ("larger than 1 MiB"), so it lives here as a number.
 MAX_BODY_BYTES = 1_048_576
@@ -85,8 +87,8 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 class RequestValidator:
     """Validates a decoded request body against one operation's JSON request schema from the spec."""
 
-    def __init__(self, spec: Mapping[str, Any], path: str, method: str) -> None:
-        schema = request_schema(spec, path, method)
+    def __init__(self, spec: Spec) -> None:
+        schema = spec.standalone(spec.require_operation().request_schema())
         # jsonschema_rs for speed; formats (uuid) are asserted, not just annotated.
         self._fast = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
         # The reference implementation takes over for Python values the Rust one cannot convert.
@@ -112,15 +114,6 @@ class RequestValidator:
         if found is None:
             return None
         return _shorten(f"{_join(list(found.absolute_path))}: {found.message}")
-
-
-def request_schema(spec: Mapping[str, Any], path: str, method: str) -> dict[str, Any]:
-    """The operation's ``application/json`` request schema, self-contained for a JSON Schema validator."""
-    operation = spec["paths"][path][method]
-    schema = dict(operation["requestBody"]["content"]["application/json"]["schema"])
-    # OpenAPI 3.1 schemas are JSON Schema 2020-12; carrying components keeps "#/components/..." resolvable.
-    schema["components"] = spec.get("components", {})
-    return schema
 
 
 def _field(instance_path: Sequence[str | int], kind: Any) -> str:

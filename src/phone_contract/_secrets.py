@@ -1,0 +1,13 @@
+"""What counts as a secret, for every part that writes anything out (gate, mock, proxy, HAR, learn)."""
+
+from __future__ import annotations
+
+# The environment variable the live API's bearer token is read from: never an argument, never printed.
+TOKEN_ENV_VAR = "FREYA_API_TOKEN"  # noqa: S105 - the name of a variable, not a token
+# JSON fields whose values are secrets wherever they sit (``config.sipOutbound.password``).
+SECRET_KEYS = frozenset({"password"})
+# Headers that carry credentials: redacted in every report and recording.
+CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+)
+REDACTED = "<redacted>"
