@@ -34,6 +34,9 @@ OPERATION_PATH = "/phone-numbers"
 OPERATION_METHOD = "post"
 JSON = "application/json"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# On the operation's path item: methods the API serves on the path that this spec does not document
+# (a list endpoint, say). The gate neither probes nor flags them; `learn` writes it from evidence.
+SERVED_METHODS_EXTENSION = "x-phone-contract-served-methods"
 
 # Where a text spec without a file lives, for its $refs: ``#/...`` resolves, sibling files cannot.
 _TEXT_URI = "urn:phone-contract:spec"
@@ -385,6 +388,12 @@ class Operation:
         return [method.upper() for method in HTTP_METHODS if isinstance(item.get(method), Mapping)]
 
     @property
+    def served_elsewhere(self) -> list[str]:
+        """Methods the API serves on the path outside this spec (:data:`SERVED_METHODS_EXTENSION`)."""
+        item = self.spec.document["paths"][self.path]
+        return sorted({str(method).upper() for method in item.get(SERVED_METHODS_EXTENSION) or []})
+
+    @property
     def security(self) -> list[dict[str, list[str]]]:
         """The ways to authenticate (any one suffices); ``[]`` or ``[{}]`` means none is needed."""
         found = self.node.get("security", self.spec.document.get("security") or [])
@@ -603,6 +612,7 @@ __all__ = [
     "HTTP_METHODS",
     "JSON",
     "OPERATION_ID",
+    "SERVED_METHODS_EXTENSION",
     "Operation",
     "ResponseSpec",
     "Spec",

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from phone_contract.gate.redact import Redactor
+from phone_contract._redact import Redactor
 from phone_contract.gate.target import (
     MAX_RETRY_WAIT,
     RATE_LIMIT_RETRIES,

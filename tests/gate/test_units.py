@@ -11,10 +11,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from phone_contract._redact import Redactor, curl
+from phone_contract._secrets import REDACTED
 from phone_contract.gate import runner
 from phone_contract.gate.conformance import ContractBroken, install_tally_hook, send_and_check
 from phone_contract.gate.pytest_support import contract_messages
-from phone_contract.gate.redact import REDACTED, Redactor, curl
 from phone_contract.gate.run import GateRun, build, mark_unreachable
 from phone_contract.gate.runner import suite_path
 from phone_contract.gate.settings import GateSettings

@@ -10,8 +10,8 @@ from typing import Any
 
 from schemathesis import Case, Response
 
+from phone_contract._redact import Redactor
 from phone_contract.gate.conformance import ContractBroken, send_and_check
-from phone_contract.gate.redact import Redactor
 from phone_contract.gate.report import reproduction
 from phone_contract.gate.run import GATE_ORIGIN, GateRun
 from phone_contract.gate.target import ResponseTimedOut, WriteBudgetExhausted

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from phone_contract._redact import Redactor
 from phone_contract.gate.conformance import ContractBroken
-from phone_contract.gate.redact import Redactor
 from phone_contract.gate.run import mark_unreachable
 from phone_contract.gate.target import TargetUnreachable
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from schemathesis import Case, Response
 
+from phone_contract._redact import Redactor, curl
 from phone_contract.gate.checks import contract_of
-from phone_contract.gate.redact import Redactor, curl
 from phone_contract.responses import check_response
 
 

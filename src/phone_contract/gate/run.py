@@ -16,11 +16,11 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks, max_response_time
 
 from phone_contract._exit import UsageError
+from phone_contract._redact import Redactor
 from phone_contract._spec import Spec, load_spec
 from phone_contract.gate import checks as gate_checks
 from phone_contract.gate.deep import fully_populated
 from phone_contract.gate.pinning import unique_number
-from phone_contract.gate.redact import Redactor
 from phone_contract.gate.report import FailedCheck, Tally
 from phone_contract.gate.settings import TOKEN_ENV_VAR, GateSettings, token_from_env
 from phone_contract.gate.target import ASGIApp, Forwarder, Gatekeeper

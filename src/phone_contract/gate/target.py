@@ -17,7 +17,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from phone_contract.gate.redact import Redactor
+from phone_contract._redact import Redactor
 from phone_contract.mock.asgi import Message, Receive, Scope, Send, lifespan
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]

@@ -13,10 +13,10 @@ import shlex
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-REDACTED = "<redacted>"
+from phone_contract._secrets import REDACTED, SECRET_KEYS, TOKEN_ENV_VAR
+
 # Built, not written out: hypothesis draws string constants from local source into generated data.
-TOKEN_PLACEHOLDER = "$" + "FREYA_API_TOKEN"
-SECRET_KEYS = frozenset({"password"})
+TOKEN_PLACEHOLDER = "$" + TOKEN_ENV_VAR
 # Shorter values are too likely to occur by chance ("0", "ab") to scrub from free text;
 # they are still redacted wherever they sit under a password key.
 MIN_SCRUBBED_LENGTH = 4
