@@ -187,7 +187,8 @@ class Widen:
 
     def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
         written = file.node(spec, self.schema, through_ref=False)
-        if self.types == ("null",) and not (self.drop or self.set or self.enum) and "$ref" in written:
+        null_only = self.types == ("null",) and self.enum in ((), (None,)) and not (self.drop or self.set)
+        if null_only and "$ref" in written:
             # Null on a shared component would loosen every place that names it: only this one.
             ref = written.pop("$ref")
             written["anyOf"] = to_yaml([{"$ref": ref}, {"type": "null"}])
