@@ -66,6 +66,7 @@ class Call:
     method: str = "POST"
     path: str = "/phone-numbers"
     content_type: str = "application/json"
+    sent_type: str = "application/json"
     headers: Sequence[tuple[str, str]] = field(default_factory=tuple)
     elapsed: float = 0.05
 
@@ -77,7 +78,7 @@ class Call:
             answered = b"" if self.answer is None else json.dumps(self.answer).encode()
         request_headers = [("Authorization", f"Bearer {TOKEN}")]
         if sent:
-            request_headers.append(("Content-Type", "application/json"))
+            request_headers.append(("Content-Type", self.sent_type))
         response_headers = [*([("Content-Type", self.content_type)] if answered else []), *self.headers]
         return Exchange(
             started=datetime(2026, 11, 27, 1, 0, tzinfo=UTC),

@@ -14,6 +14,7 @@ from phone_contract.codegen import Inputs, generate
 from phone_contract.har import read_har
 from phone_contract.responses import check_response, undocumented_fields
 from tests.learn.support import TOKEN, copy_project_spec, drive, serve, write_evolved
+from tests.test_spec import redocly_lint
 
 
 def _learn(*args: str) -> subprocess.CompletedProcess[str]:
@@ -46,6 +47,8 @@ def test_learn_closes_the_loop_on_an_evolved_api(tmp_path: Path) -> None:
         assert check_response(exchange.status, content_type, exchange.response_body, spec=learned) == []
         assert undocumented_fields(exchange.status, json.loads(exchange.response_body), spec=learned) == []
     assert learned.operation.served_elsewhere == ["GET"]
+    report = redocly_lint(spec)  # lints clean, as the project's spec must
+    assert report["totals"] == {"errors": 0, "warnings": 0, "ignored": 0}, report["problems"]
     assert "friendlyName" not in learned.operation.request_schema()["properties"]
 
     # A second round on the same evidence has nothing left to learn.

@@ -143,3 +143,9 @@ def test_a_refusal_no_single_field_explains_is_reported_not_learned(learn: Learn
     assert learned.status == 1
     assert learned.spec.read_bytes() == learned.before
     assert "no single field explains it" in learned.out
+
+
+def test_a_refusal_of_a_body_not_sent_as_json_says_nothing_of_its_fields(learn: LearnRun) -> None:
+    refusal = error("validation_error", "content-type: expected application/json, got text/plain")
+    learned = learn([Call(201, created(), body()), Call(400, refusal, body(), sent_type="text/plain")])
+    assert learned.status == 0, learned.out

@@ -64,6 +64,8 @@ def _print(proposal: Proposal, *, wrote: bool) -> None:
             print(f"  {number}. {change.summary}")
             for line in change.evidence:
                 print(f"     - {line}")
+        if not wrote:
+            print("Review the diff, then run again with --write to apply it.")
     else:
         print(f"The spec {proposal.path} already covers the evidence: no change.")
     if proposal.findings:

@@ -43,7 +43,14 @@ class Observation:
 
     @property
     def media_type(self) -> str:
-        return (self.content_type or "").split(";", 1)[0].strip().lower()
+        return _media_type(self.content_type)
+
+    @property
+    def sent_json(self) -> bool:
+        """Whether the request was a JSON body sent as JSON (a refusal of anything else says nothing of
+        its fields)."""
+        declared = _media_type(header(self.exchange.request_headers, "content-type"))
+        return self.request is not NOT_JSON and _is_json_type(declared)
 
 
 def header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
@@ -111,5 +118,13 @@ def shown(redactor: Redactor, value: Any, limit: int = 60) -> str:
 
 
 def is_json(observation: Observation) -> bool:
-    media = observation.media_type
+    """Whether the answer says it is JSON (``application/json`` or a ``+json`` type)."""
+    return _is_json_type(observation.media_type)
+
+
+def _is_json_type(media: str) -> bool:
     return media == JSON or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()

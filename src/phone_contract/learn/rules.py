@@ -30,6 +30,7 @@ from phone_contract.learn.edit import (
 from phone_contract.learn.evidence import NOT_JSON, Observation, header, is_json, of_operation, on_path, shown
 from phone_contract.learn.infer import infer_schema, json_type
 from phone_contract.learn.schemas import Pointer, key_paths, property_pointer, undocumented, without_secrets
+from phone_contract.responses import undocumented_fields
 
 _SHOWN_REFS = 5
 _SHOWN_VALUES = 3
@@ -121,8 +122,12 @@ def undocumented_response_fields(evidence: Evidence) -> list[Change]:
     groups: dict[tuple[Pointer, str], list[tuple[Observation, str, Any]]] = defaultdict(list)
     for observation, key, schema in evidence.answers():
         base = evidence.operation.response_schema_pointer(key)
+        assert observation.status is not None
+        # The gate's own finding decides what is undocumented; the walk adds where each field belongs.
+        listed = set(undocumented_fields(observation.status, observation.response, spec=evidence.spec))
         for at, parts, value in undocumented(schema, base, observation.response):
-            groups[(at, str(parts[-1]))].append((observation, json_path(parts), value))
+            if json_path(parts) in listed:
+                groups[(at, str(parts[-1]))].append((observation, json_path(parts), value))
     changes = []
     for (at, name), seen in groups.items():
         inferred = infer_schema(without_secrets(value) for _, _, value in seen)
@@ -289,7 +294,7 @@ def served_methods(evidence: Evidence) -> list[Change]:
 def _requests(evidence: Evidence, accepted: bool) -> Iterator[Observation]:
     for observation in evidence.of_operation():
         assert observation.status is not None
-        if observation.request is NOT_JSON:
+        if not observation.sent_json:
             continue
         if (accepted and 200 <= observation.status < 300) or (
             not accepted and observation.status in _REFUSED
