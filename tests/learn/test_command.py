@@ -9,8 +9,8 @@ import pytest
 from phone_contract._spec import load_spec
 from phone_contract.cli import main
 from phone_contract.learn import engine
+from phone_contract.learn.change import Change, Evidence
 from phone_contract.learn.edit import Widen
-from phone_contract.learn.rules import Change, Evidence
 from phone_contract.responses import undocumented_fields
 from tests.learn.conftest import LearnRun
 from tests.learn.support import Call, body, created, error, record

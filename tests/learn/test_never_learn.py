@@ -125,3 +125,14 @@ def test_a_value_outside_an_enum_or_a_missing_required_field_is_not_widened(lear
     assert _unchanged(learned.spec, learned.before)
     assert "transportProtocol: expected one of" in learned.out
     assert "$.data.result.phoneNumber.userId: expected required property 'userId'" in learned.out
+
+
+def test_a_sent_field_that_equalled_the_password_is_an_echo_not_a_leak(learn: LearnRun) -> None:
+    """The recorder scrubs every copy of a sent password; a username equal to it is scrubbed in the request
+    and in its echo alike, and the echo is the API doing its job."""
+    outbound = {"username": "same-as-password", "password": "same-as-password"}
+    sent = body(config={"sipOutbound": outbound})
+    answer = created(config={"sipOutbound": {**outbound, "password": "********"}})
+    learned = learn([Call(201, answer, sent)], "--write")
+    assert learned.status == 0, learned.out
+    assert "same-as-password" not in learned.out + learned.err

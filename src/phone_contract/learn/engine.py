@@ -16,11 +16,12 @@ from pathlib import Path
 from phone_contract._exit import UsageError
 from phone_contract._redact import Redactor
 from phone_contract._spec import Spec, SpecError, parse_spec
+from phone_contract.learn.change import Change, Evidence, Finding, refs
 from phone_contract.learn.coverage import Coverage, coverage
 from phone_contract.learn.edit import SpecFile
 from phone_contract.learn.evidence import Observation, of_operation, redactor_for
 from phone_contract.learn.never import never_learn
-from phone_contract.learn.rules import RULES, Change, Evidence, Finding, refs
+from phone_contract.learn.rules import RULES
 from phone_contract.responses import check_response
 
 MAX_ROUNDS = 4
@@ -78,14 +79,15 @@ def propose(
     usable, findings = never_learn(operation, observations, redactor, max_response_time)
     file = SpecFile(path, text)
     current, changes, done = spec, [], set()
+    last: list[Finding] = []
     for _ in range(MAX_ROUNDS):
         evidence = Evidence(current, usable, redactor)
         fresh = [change for rule in RULES for change in rule(evidence) if change.key not in done]
+        last = evidence.findings  # every round reads all the evidence again: the last one's stand
         if not fresh:
-            findings += evidence.findings
             break
         for change in fresh:
-            change.edit.apply(file, current, LEARNED.format(date=today.isoformat(), why=change.why))
+            _apply(change, file, current, today)
             done.add(change.key)
         changes += fresh
         new_text = file.text()
@@ -93,6 +95,7 @@ def propose(
             current = parse_spec(new_text, str(path), base_uri=path.resolve().as_uri())
         except SpecError as exc:
             raise InvalidProposal(str(exc), unified_diff(path, text, new_text)) from None
+    findings += last
     findings += _still_broken(current, usable, redactor)
     return Proposal(
         path=path,
@@ -102,6 +105,16 @@ def propose(
         findings=tuple(dict.fromkeys(findings)),
         coverage=coverage(spec, [o.exchange for o in observations]),
     )
+
+
+def _apply(change: Change, file: SpecFile, spec: Spec, today: date) -> None:
+    try:
+        change.edit.apply(file, spec, LEARNED.format(date=today.isoformat(), why=change.why))
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        # The written document is not shaped as the contract says (a YAML alias, say): say so, in one line.
+        raise UsageError(
+            f"spec {spec.origin}: cannot apply {change.summary!r}: {type(exc).__name__} {exc}"
+        ) from None
 
 
 def _still_broken(spec: Spec, usable: Sequence[Observation], redactor: Redactor) -> list[Finding]:

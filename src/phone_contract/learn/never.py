@@ -14,8 +14,8 @@ from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
 from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED, SECRET_KEYS
 from phone_contract._spec import JSON, Operation
+from phone_contract.learn.change import Finding
 from phone_contract.learn.evidence import NOT_JSON, Observation, is_json, of_operation, on_path
-from phone_contract.learn.rules import Finding
 from phone_contract.responses import check_response
 
 
@@ -97,13 +97,30 @@ def _secret(observation: Observation, redactor: Redactor) -> str | None:
         return "the body"
     if observation.response is NOT_JSON:
         return "the body" if REDACTED in body else None
-    # A recorder redacts what it knows: its marker outside a password field means it found a secret.
-    return next(_secret_paths(observation.response, redactor, ()), None)
+    # A recorder redacts what it knows: its marker outside a password field means it found a secret,
+    # unless the field echoes a sent one the recorder scrubbed too (a name that equalled a password).
+    echoed = set(_scrubbed(observation.request)) if observation.request is not NOT_JSON else set()
+    return next(_secret_paths(observation.response, redactor, (), echoed), None)
 
 
-def _secret_paths(value: Any, redactor: Redactor, parts: tuple[str | int, ...]) -> Iterator[str]:
+def _scrubbed(value: Any) -> Iterator[str]:
     if isinstance(value, Mapping):
         for key, item in value.items():
+            if item == REDACTED and key not in SECRET_KEYS:
+                yield str(key)
+            yield from _scrubbed(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _scrubbed(item)
+
+
+def _secret_paths(
+    value: Any, redactor: Redactor, parts: tuple[str | int, ...], echoed: set[str]
+) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in echoed and item == REDACTED:
+                continue
             if redactor.text(str(key)) != str(key):
                 yield json_path([*parts, "<key>"])
             elif key in SECRET_KEYS:
@@ -111,9 +128,9 @@ def _secret_paths(value: Any, redactor: Redactor, parts: tuple[str | int, ...]) 
                 if isinstance(item, str) and item != REDACTED and redactor.text(item) != item:
                     yield json_path([*parts, str(key)])
                 continue
-            yield from _secret_paths(item, redactor, (*parts, str(key)))
+            yield from _secret_paths(item, redactor, (*parts, str(key)), echoed)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _secret_paths(item, redactor, (*parts, index))
+            yield from _secret_paths(item, redactor, (*parts, index), echoed)
     elif isinstance(value, str) and (REDACTED in value or redactor.text(value) != value):
         yield json_path(list(parts))
