@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,31 @@ def test_every_restatement_is_the_same_contract(name: str, tmp_path: Path, learn
         return
     assert learned.status == 1, learned.err
     assert undocumented_fields(201, grown[0].answer, spec=load_spec(spec)) == []
+    assert _only_inserted(learned.before.decode(), spec.read_text(encoding="utf-8"))
+
+
+def test_comments_quoting_and_layout_of_untouched_lines_are_kept(learn: LearnRun, tmp_path: Path) -> None:
+    spec = tmp_path / "commented.yaml"
+    text = (
+        load_spec()
+        .text.replace(
+            "    PhoneNumberConfig:\n", "    # Hand-written: the config as stored.\n    PhoneNumberConfig:\n"
+        )
+        .replace("version: 1.0.0", 'version: "1.0.0"  # bumped by hand')
+    )
+    spec.write_text(text, encoding="utf-8")
+    learned = learn([Call(201, created(carrier="Freya Telecom"), body())], "--write", spec=spec)
+    assert learned.status == 1
+    after = spec.read_text(encoding="utf-8")
+    assert "    # Hand-written: the config as stored.\n    PhoneNumberConfig:\n" in after
+    assert 'version: "1.0.0"  # bumped by hand' in after
+    assert _only_inserted(text, after)
+
+
+def _only_inserted(before: str, after: str) -> bool:
+    """Whether ``after`` is ``before`` with lines added and none changed or removed."""
+    matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
+    return all(tag in ("equal", "insert") for tag, *_ in matcher.get_opcodes())
 
 
 @pytest.mark.parametrize("name", sorted(UNUSABLE))

@@ -8,6 +8,7 @@ by trying the usual layouts until one writes the untouched file back byte for by
 from __future__ import annotations
 
 import copy
+import difflib
 import io
 import json
 from collections.abc import Mapping, Sequence
@@ -15,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import merge3
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from phone_contract._exit import UsageError
 from phone_contract._spec import SERVED_METHODS_EXTENSION, Spec
@@ -25,6 +28,8 @@ from phone_contract._spec import SERVED_METHODS_EXTENSION, Spec
 Pointer = tuple[str | int, ...]
 # (mapping, sequence, offset): block layouts seen in hand-written and generated OpenAPI files.
 _LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (2, 2, 2))
+# Long lines kept whole (hand-written), or folded at 80 columns (PyYAML's and ruamel's default).
+_WIDTHS = (4096, 80)
 
 
 class SpecFile:
@@ -36,11 +41,30 @@ class SpecFile:
         self.is_json = path.suffix.lower() == ".json"
         if self.is_json:
             self.data: Any = json.loads(original)
-            return
-        self._yaml = _round_tripping_yaml(original)
-        self.data = self._yaml.load(original)
+        else:
+            self._yaml = _round_tripping_yaml(original)
+            self.data = self._yaml.load(original)
+        # The file as this writer writes it, unedited: what it changes on its own is not an edit.
+        self._base = self._dump()
 
     def text(self) -> str:
+        """The edited file: the edits merged into the text as written (a three-way merge), so a line
+        the writer would reformat but no edit touched stays exactly as it was."""
+        edited = self._dump()
+        if edited == self._base:
+            return self.original
+        merged: list[str] = []
+        for group in merge3.Merge3(
+            self._base.splitlines(keepends=True),
+            self.original.splitlines(keepends=True),
+            edited.splitlines(keepends=True),
+        ).merge_groups():
+            if group[0] == "conflict":
+                return edited  # an edit inside a line the writer reformats: take the writer's file
+            merged += group[1]
+        return "".join(merged)
+
+    def _dump(self) -> str:
         if self.is_json:
             indent = _json_indent(self.original)
             text = json.dumps(self.data, indent=indent, ensure_ascii=False)
@@ -82,19 +106,23 @@ class SpecFile:
 
 
 def _round_tripping_yaml(text: str) -> YAML:
-    fallback = None
-    for mapping, sequence, offset in _LAYOUTS:
-        yaml = YAML()
-        yaml.preserve_quotes = True
-        yaml.width = 4096  # never fold a long line the author wrote on one
-        yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-        fallback = fallback or yaml
-        stream = io.StringIO()
-        yaml.dump(yaml.load(text), stream)
-        if stream.getvalue() == text:
-            return yaml
-    assert fallback is not None
-    return fallback
+    """The layout that writes ``text`` back unchanged, else the one that changes the fewest lines."""
+    best: tuple[float, YAML] | None = None
+    for width in _WIDTHS:
+        for mapping, sequence, offset in _LAYOUTS:
+            yaml = YAML()
+            yaml.preserve_quotes = True
+            yaml.width = width
+            yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+            stream = io.StringIO()
+            yaml.dump(yaml.load(text), stream)
+            if stream.getvalue() == text:
+                return yaml
+            kept = difflib.SequenceMatcher(a=text.splitlines(), b=stream.getvalue().splitlines()).ratio()
+            if best is None or kept > best[0]:
+                best = (kept, yaml)
+    assert best is not None
+    return best[1]
 
 
 def _json_indent(text: str) -> int:
@@ -134,22 +162,83 @@ def to_yaml(value: Any) -> Any:
     return value
 
 
-def _insert(mapping: Any, position: int, key: Any, value: Any) -> None:
-    if isinstance(mapping, CommentedMap):
-        mapping.insert(position, key, value)
+def put(mapping: Any, key: Any, value: Any, position: int | None = None) -> None:
+    """Set ``key``; a new key goes at ``position`` (default: last), and the comment lines that followed
+    the key before it stay where the author wrote them: after the new key, before the next one."""
+    if key in mapping:
+        mapping[key] = value
         return
-    # A JSON spec is plain dicts: rebuild the order around the new key.
-    items = list(mapping.items())
-    items.insert(position, (key, value))
-    mapping.clear()
-    mapping.update(items)
+    keys = list(mapping)
+    position = len(keys) if position is None else position
+    if not isinstance(mapping, CommentedMap):
+        # A JSON spec is plain dicts: rebuild the order around the new key.
+        items = list(mapping.items())
+        items.insert(position, (key, value))
+        mapping.clear()
+        mapping.update(items)
+        return
+    before = _deepest_last(mapping, keys[position - 1]) if position else None
+    mapping.insert(position, key, value)
+    if before is None:
+        return
+    comment = _comment(before)
+    if comment is None or "\n" not in comment.value:
+        return
+    # The token holds the rest of the key's line and every comment line below it: only the lines move.
+    own_line, _, below = comment.value.partition("\n")
+    if not below:
+        return
+    comment.value = own_line + "\n"
+    after = _deepest_last(mapping, key)
+    if after is not None:
+        after[0].ca.items.setdefault(after[1], [None, None, None, None])[2] = CommentToken(
+            "\n" + below if not own_line else below, comment.start_mark, None
+        )
+
+
+def _deepest_last(mapping: CommentedMap, key: Any) -> tuple[CommentedMap, Any] | None:
+    """The mapping and key of the last scalar written under ``mapping[key]``, where ruamel keeps the
+    comment lines that follow it."""
+    holder, last = mapping, key
+    while isinstance(holder[last], CommentedMap) and holder[last]:
+        holder, last = holder[last], list(holder[last])[-1]
+    value = holder[last]
+    # A block list keeps its comments elsewhere; a flow list sits on its key's line like a scalar.
+    return None if isinstance(value, CommentedSeq) and not value.fa.flow_style() else (holder, last)
+
+
+def remove(mapping: Any, key: Any) -> None:
+    """Delete ``key``, keeping the comment lines that followed it (they belong to what comes next)."""
+    keys = list(mapping)
+    if key not in mapping:
+        return
+    if isinstance(mapping, CommentedMap) and keys.index(key) > 0:
+        gone = _deepest_last(mapping, key)
+        kept = _deepest_last(mapping, keys[keys.index(key) - 1])
+        comment = _comment(gone)
+        if comment is not None and kept is not None and "\n" in comment.value:
+            below = comment.value.partition("\n")[2]
+            if below:
+                target = kept[0].ca.items.setdefault(kept[1], [None, None, None, None])
+                if target[2] is None:
+                    target[2] = CommentToken("\n" + below, comment.start_mark, None)
+                else:
+                    target[2].value += below
+    del mapping[key]
+
+
+def _comment(holder: tuple[CommentedMap, Any] | None) -> CommentToken | None:
+    if holder is None:
+        return None
+    slots = holder[0].ca.items.get(holder[1]) or []
+    return slots[2] if len(slots) > 2 else None
 
 
 def note(node: Any, text: str) -> None:
     """Say in the node's description what was learned, keeping what it said before."""
     old = node.get("description")
     if old is None:
-        node["description"] = text
+        put(node, "description", text)
     elif isinstance(old, LiteralScalarString):
         node["description"] = LiteralScalarString(str(old).rstrip("\n") + "\n" + text + "\n")
     else:
@@ -171,8 +260,10 @@ class AddProperty:
         try:
             properties = file.node(spec, (*self.schema, "properties"), through_ref=False)
         except UsageError:
-            properties = file.node(spec, self.schema).setdefault("properties", CommentedMap())
-        properties[self.name] = to_yaml({**self.value, "description": text})
+            node = file.node(spec, self.schema)
+            put(node, "properties", CommentedMap())
+            properties = node["properties"]
+        put(properties, self.name, to_yaml({**self.value, "description": text}))
 
 
 @dataclass(frozen=True)
@@ -190,8 +281,9 @@ class Widen:
         null_only = self.types == ("null",) and self.enum in ((), (None,)) and not (self.drop or self.set)
         if null_only and "$ref" in written:
             # Null on a shared component would loosen every place that names it: only this one.
-            ref = written.pop("$ref")
-            written["anyOf"] = to_yaml([{"$ref": ref}, {"type": "null"}])
+            ref = written["$ref"]
+            put(written, "anyOf", to_yaml([{"$ref": ref}, {"type": "null"}]))
+            del written["$ref"]
             note(written, text)
             return
         node = file.node(spec, self.schema)
@@ -206,7 +298,7 @@ class Widen:
         for key in self.drop:
             node.pop(key, None)
         for key, value in self.set:
-            node[key] = value
+            put(node, key, value)
         note(node, text)
 
 
@@ -223,7 +315,7 @@ class DropRequired:
         if isinstance(required, list) and self.name in required:
             required.remove(self.name)
             if not required:
-                del node["required"]
+                remove(node, "required")
         note(node, text)
 
 
@@ -237,7 +329,7 @@ class RemoveProperty:
 
     def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
         properties = file.node(spec, (*self.schema, "properties"), through_ref=False)
-        properties.pop(self.name, None)
+        remove(properties, self.name)
         note(file.node(spec, self.schema), text)
         for example in self.examples:
             try:
@@ -245,7 +337,7 @@ class RemoveProperty:
             except UsageError:
                 continue
             if isinstance(value, dict):
-                value.pop(self.name, None)
+                remove(value, self.name)
 
 
 @dataclass(frozen=True)
@@ -269,7 +361,7 @@ class AddResponse:
             response["content"] = {self.media_type: {"schema": schema if schema is not None else {}}}
         key: str | int = int(self.status) if any(isinstance(k, int) for k in responses) else self.status
         position = sum(1 for k in responses if str(k) < self.status)
-        _insert(responses, position, key, to_yaml(response))
+        put(responses, key, to_yaml(response), position)
 
 
 @dataclass(frozen=True)
@@ -281,9 +373,14 @@ class ServedMethods:
 
     def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
         item = file.node(spec, self.path_item)
-        item[SERVED_METHODS_EXTENSION] = to_yaml(list(self.methods))
-        if isinstance(item, CommentedMap):
+        put(item, SERVED_METHODS_EXTENSION, to_yaml(list(self.methods)))
+        if not isinstance(item, CommentedMap):
+            return  # JSON has no comments: the list says it all
+        moved = _comment((item, SERVED_METHODS_EXTENSION))
+        if moved is None:
             item.yaml_add_eol_comment(text, SERVED_METHODS_EXTENSION)
+        else:
+            moved.value = f"  # {text}{moved.value}"
 
 
 Edit = AddProperty | Widen | DropRequired | RemoveProperty | AddResponse | ServedMethods
