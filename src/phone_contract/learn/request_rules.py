@@ -176,10 +176,12 @@ def refused_request_fields(evidence: Evidence) -> list[Change]:
         located = _property(schema, base, field_path)
         parent = _resolve(evidence.spec, located[0][:-2]) if located else None
         name = field_path[-1]
+        shown_path = "$." + ".".join(field_path)
         if located is None or name in (parent or {}).get("required", ()):
+            why = "which the spec requires" if located else "which learn cannot place in the request schema"
             evidence.findings.append(
                 Finding(
-                    f"the API refused bodies with {'.'.join(field_path)}, which the spec requires",
+                    f"the API refused bodies the spec calls valid over {shown_path}, {why}",
                     (f"refused in {refs(seen)}",),
                 )
             )
@@ -190,7 +192,7 @@ def refused_request_fields(evidence: Evidence) -> list[Change]:
         changes.append(
             Change(
                 ("request-remove", field_path),
-                f"request $.{'.'.join(field_path)}: no longer accepted, removed from the request schema",
+                f"request {shown_path}: no longer accepted, removed from the request schema",
                 f"`{name}` is no longer accepted (bodies with it are refused).",
                 (
                     f"refused ({seen[0].status}) in {refs(seen)}, the refusal naming {name!r}"
@@ -223,6 +225,8 @@ def _names(observation: Observation, name: str) -> bool:
 def _property(schema: Any, base: Pointer, field_path: tuple[str, ...]) -> tuple[Pointer, Any] | None:
     at, node = base, schema
     for name in field_path:
+        while isinstance(node, dict) and isinstance(node.get("items"), dict) and "properties" not in node:
+            at, node = (*at, "items"), node["items"]  # list items share their list's path
         found = property_pointer(node, at, name)
         if found is None:
             return None
