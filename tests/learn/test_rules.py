@@ -149,3 +149,30 @@ def test_a_refusal_of_a_body_not_sent_as_json_says_nothing_of_its_fields(learn: 
     refusal = error("validation_error", "content-type: expected application/json, got text/plain")
     learned = learn([Call(201, created(), body()), Call(400, refusal, body(), sent_type="text/plain")])
     assert learned.status == 0, learned.out
+
+
+def test_an_accepted_body_loosens_each_constraint_it_broke(learn: LearnRun) -> None:
+    sent = {
+        "number": "+14155551234",
+        "workspaceId": "ws-1",  # not a uuid
+        "label": "extra",  # not in the closed body
+        "config": {"sipOutbound": {"transportProtocol": "SCTP", "port": 70000}},
+    }  # and no userId, which the spec requires
+    learned = learn([Call(201, created(), sent)], "--write")
+    assert learned.status == 1
+    request = learned.schema("CreatePhoneNumberRequest")
+    assert "format" not in request["properties"]["workspaceId"]
+    assert request["properties"]["label"]["type"] == "string"
+    assert "userId" not in request["required"]
+    assert learned.schema("SipOutboundInput")["properties"]["port"]["maximum"] == 70000
+    assert "SCTP" in learned.schema("TransportProtocol")["enum"]
+    load_spec(learned.spec)
+
+
+def test_a_refused_value_of_a_required_field_is_reported_not_learned(learn: LearnRun) -> None:
+    refusal = error("validation_error", "number: must be at most 15 characters")
+    calls = [Call(201, created(), body()), Call(400, refusal, body(number="+1415555123456789"))]
+    learned = learn(calls, "--write")
+    assert learned.status == 1
+    assert learned.spec.read_bytes() == learned.before
+    assert "refused (400) a value of $.number that the spec allows" in learned.out

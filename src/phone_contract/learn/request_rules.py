@@ -162,13 +162,7 @@ def refused_request_fields(evidence: Evidence) -> list[Change]:
             continue  # refused rightly: the spec says so too
         field_path = _isolate(observation, accepted)
         if field_path is None:
-            evidence.findings.append(
-                Finding(
-                    f"the API refused ({observation.status}) a body the spec calls valid, "
-                    "and no single field explains it",
-                    (f"refused in {observation.ref}",),
-                )
-            )
+            evidence.findings.append(_unexplained(observation))
         else:
             groups[field_path].append(observation)
     changes = []
@@ -215,6 +209,16 @@ def _isolate(observation: Observation, accepted: set[tuple[str, ...]]) -> tuple[
     if len(named) == 1:
         return named[0]
     return outermost[0] if len(outermost) == 1 and not named else None
+
+
+def _unexplained(observation: Observation) -> Finding:
+    named = [p for p in dict.fromkeys(key_paths(observation.request)) if _names(observation, p[-1])]
+    if len(named) == 1:
+        # The field was accepted in other bodies: a value of it, not the field, is refused.
+        what = f"a value of $.{'.'.join(named[0])} that the spec allows (the refusal names it)"
+    else:
+        what = "a body the spec calls valid, and no single field explains it"
+    return Finding(f"the API refused ({observation.status}) {what}", (f"refused in {observation.ref}",))
 
 
 def _names(observation: Observation, name: str) -> bool:
