@@ -90,12 +90,14 @@ def test_an_unchanged_copy_of_the_spec_passes(tmp_path: Path) -> None:
 def test_a_changed_field_type_fails_in_the_generated_code(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # friendlyName appears in the request and in the stored phone number; change the request's.
-    edit = replace_once("friendlyName:\n          type: string", "friendlyName:\n          type: integer", 2)
+    # friendlyName appears in the request and in the stored phone number; change the request's
+    # (to a type its example still keeps: a spec whose examples break it is refused, exit 2).
+    nullable = "friendlyName:\n          type: [string, 'null']"
+    edit = replace_once("friendlyName:\n          type: string", nullable, 2)
     assert codegen.main(["check", "--spec", str(spec_copy(tmp_path, edit))]) == 1
     out, err = capsys.readouterr()
     assert f"+++ regenerated/{MODELS}/create_phone_number_request.py" in out
-    assert "+    friendly_name: int | Unset = UNSET" in out
+    assert "+    friendly_name: None | str | Unset = UNSET" in out
     assert "Fix: run `scripts/regenerate`" in err
 
 
