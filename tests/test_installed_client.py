@@ -59,9 +59,9 @@ def client_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = venv / "bin" / "python"
     # The project's pip installs into it (pip --python): quicker than bootstrapping a pip of its own.
     # The client's dependencies come from the package index, as they would for its users.
-    install = [sys.executable, "-m", "pip", "--python", python, "install", "--disable-pip-version-check"]
+    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--disable-pip-version-check"]
     result = subprocess.run(
-        [*install, "--quiet", CLIENT_PROJECT], capture_output=True, text=True, timeout=600, check=False
+        [*install, "--quiet", str(CLIENT_PROJECT)], capture_output=True, text=True, timeout=600, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return python
