@@ -31,7 +31,7 @@ import jinja2
 import yaml
 
 from phone_contract._client_contract import packaged_contract
-from phone_contract._spec import SpecError, load_spec
+from phone_contract._spec import Spec, SpecError, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "phone-numbers.openapi.yaml"
@@ -100,13 +100,40 @@ def generate(out_root: Path, inputs: Inputs = Inputs()) -> Path:
     spec.require_operation()
     out_root.mkdir(parents=True, exist_ok=True)
     project = out_root / PROJECT_DIR
+    with tempfile.TemporaryDirectory(prefix="phone-contract-spec-") as tmp:
+        _run_generator(_generator_spec(spec, inputs.spec, Path(tmp)), inputs, project)
+    config = _GeneratorConfig.read(inputs.config)
+    package = project / config.package_name
+    _render_extra_modules(package, inputs.templates, config.package_name, spec.operation.label)
+    contract = json.dumps(packaged_contract(spec), indent=2, ensure_ascii=False)
+    (package / CONTRACT_FILE).write_text(contract + "\n", encoding="utf-8")
+    config.run_post_hooks(project)
+    (out_root / HASH_FILE).write_text(inputs.digest_lines(), encoding="utf-8")
+    return project
+
+
+def _generator_spec(spec: Spec, path: Path, scratch: Path) -> Path:
+    """The file the generator reads: the spec as written, unless it reads sibling files.
+
+    openapi-python-client 0.29 refuses remote references ("not supported yet"); such a spec is given
+    to it as the spec model's contract (refs resolved), which names some models after where they sit.
+    """
+    if not spec.external:
+        return path
+    text, _ = spec.serialized()
+    resolved = scratch / f"{path.stem}.yaml"
+    resolved.write_bytes(text)
+    return resolved
+
+
+def _run_generator(spec_path: Path, inputs: Inputs, project: Path) -> None:
     command = [
         sys.executable,
         "-m",
         "openapi_python_client",
         "generate",
         "--path",
-        str(inputs.spec),
+        str(spec_path),
         "--config",
         str(inputs.config),
         "--custom-template-path",
@@ -119,20 +146,12 @@ def generate(out_root: Path, inputs: Inputs = Inputs()) -> Path:
         "--fail-on-warning",
     ]
     result = subprocess.run(
-        command, cwd=out_root, env=_generator_env(), capture_output=True, text=True, check=False
+        command, cwd=project.parent, env=_generator_env(), capture_output=True, text=True, check=False
     )
     output = (result.stdout + result.stderr).strip()
     # --fail-on-warning covers the parser; the post-hooks' own complaints must not pass either.
     if result.returncode != 0 or "warning" in output.lower() or "error" in output.lower():
         raise GenerationError(output or f"openapi-python-client exited {result.returncode}")
-    config = _GeneratorConfig.read(inputs.config)
-    package = project / config.package_name
-    _render_extra_modules(package, inputs.templates, config.package_name, spec.operation.label)
-    contract = json.dumps(packaged_contract(spec), indent=2, ensure_ascii=False)
-    (package / CONTRACT_FILE).write_text(contract + "\n", encoding="utf-8")
-    config.run_post_hooks(project)
-    (out_root / HASH_FILE).write_text(inputs.digest_lines(), encoding="utf-8")
-    return project
 
 
 @dataclass(frozen=True)
