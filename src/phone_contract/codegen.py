@@ -61,8 +61,15 @@ class Inputs:
     def digest_lines(self) -> str:
         # The spec is hashed as well as compared through its output: a change such as a new
         # maxLength leaves the generated code identical but still changes the contract.
+        spec = load_spec(self.spec)
         lines = [
             f"{_sha256(self.spec)}  spec/{self.spec.name}",
+            # A spec that reads sibling files changes with them: hash the whole of it, resolved.
+            *(
+                [f"{hashlib.sha256(spec.serialized()[0]).hexdigest()}  spec/{self.spec.name}, resolved"]
+                if spec.external
+                else []
+            ),
             f"{_sha256(self.config)}  spec/{self.config.name}",
             *(
                 f"{_sha256(path)}  spec/{self.templates.name}/{path.name}"
