@@ -111,7 +111,13 @@ def generate(out_root: Path, inputs: Inputs = Inputs()) -> Path:
         _run_generator(_generator_spec(spec, inputs.spec, Path(tmp)), inputs, project)
     config = _GeneratorConfig.read(inputs.config)
     package = project / config.package_name
-    _render_extra_modules(package, inputs.templates, config.package_name, spec.operation.label)
+    context = {
+        "package_name": config.package_name,
+        "data_file": CONTRACT_FILE,
+        "label": spec.operation.label,
+        "base_url": spec.server_urls[0],
+    }
+    _render_extra_modules(package, inputs.templates, context)
     contract = json.dumps(packaged_contract(spec), indent=2, ensure_ascii=False)
     (package / CONTRACT_FILE).write_text(contract + "\n", encoding="utf-8")
     config.run_post_hooks(project)
@@ -192,14 +198,13 @@ class _GeneratorConfig:
                 raise GenerationError(f"post-hook {hook!r} failed:\n{output}")
 
 
-def _render_extra_modules(package: Path, templates: Path, package_name: str, label: str) -> None:
+def _render_extra_modules(package: Path, templates: Path, context: dict[str, str]) -> None:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - renders Python source, never HTML
     )
-    context = {"package_name": package_name, "data_file": CONTRACT_FILE, "label": label}
     for template, module in EXTRA_MODULES.items():
         text = environment.get_template(template).render(context)
         (package / module).write_text(text, encoding="utf-8")
