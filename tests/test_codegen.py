@@ -6,18 +6,34 @@ never spec/ itself.
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from phone_contract import codegen
-from phone_contract.codegen import GENERATED, HASH_FILE, PROJECT_DIR, SPEC, Inputs, check, compare, generate
+from phone_contract import codegen, load_spec
+from phone_contract._client_contract import packaged_contract
+from phone_contract.codegen import (
+    CONTRACT_FILE,
+    GENERATED,
+    HASH_FILE,
+    PROJECT_DIR,
+    SPEC,
+    Inputs,
+    check,
+    compare,
+    generate,
+)
+
+from .restatements import UNUSABLE, write_unusable
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_SCRIPT = ROOT / "scripts" / "check-generated"
-MODELS = f"{PROJECT_DIR}/freya_phone_numbers_client/models"
+PACKAGE = f"{PROJECT_DIR}/freya_phone_numbers_client"
+MODELS = f"{PACKAGE}/models"
 
 
 @pytest.fixture(scope="module")
@@ -90,12 +106,14 @@ def test_an_unchanged_copy_of_the_spec_passes(tmp_path: Path) -> None:
 def test_a_changed_field_type_fails_in_the_generated_code(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # friendlyName appears in the request and in the stored phone number; change the request's.
-    edit = replace_once("friendlyName:\n          type: string", "friendlyName:\n          type: integer", 2)
+    # friendlyName appears in the request and in the stored phone number; change the request's
+    # (to a type its example still keeps: a spec whose examples break it is refused, exit 2).
+    nullable = "friendlyName:\n          type: [string, 'null']"
+    edit = replace_once("friendlyName:\n          type: string", nullable, 2)
     assert codegen.main(["check", "--spec", str(spec_copy(tmp_path, edit))]) == 1
     out, err = capsys.readouterr()
     assert f"+++ regenerated/{MODELS}/create_phone_number_request.py" in out
-    assert "+    friendly_name: int | Unset = UNSET" in out
+    assert "+    friendly_name: None | str | Unset = UNSET" in out
     assert "Fix: run `scripts/regenerate`" in err
 
 
@@ -123,3 +141,39 @@ def test_check_generated_script_fails_on_a_max_length_change(tmp_path: Path) -> 
     assert "regenerated/freya-phone-numbers-client" not in result.stdout
     assert "(1 file(s) differ)" in result.stderr
     assert "Fix: run `scripts/regenerate`" in result.stderr
+
+
+def test_strict_mode_files_are_part_of_the_drift_gate(fresh: Path, tmp_path: Path) -> None:
+    # strict.py and contract.json come from the templates and the spec model: drift in either fails.
+    copy = tmp_path / "generated"
+    shutil.copytree(fresh, copy)
+    package = copy / PACKAGE
+    (package / "strict.py").unlink()
+    contract = json.loads((package / CONTRACT_FILE).read_text(encoding="utf-8"))
+    contract["responses"].pop("409")
+    (package / CONTRACT_FILE).write_text(json.dumps(contract, indent=2) + "\n", encoding="utf-8")
+    (package / "strict_extra.py").write_text("")
+    problems = compare(fresh, copy)
+    assert len(problems) == 3
+    assert f"+++ regenerated/{PACKAGE}/{CONTRACT_FILE}" in problems[0]
+    assert '+    "409": {' in problems[0]
+    assert problems[1] == f"missing from generated/: {PACKAGE}/strict.py"
+    assert problems[2] == f"not written by the generator, yet in generated/: {PACKAGE}/strict_extra.py"
+
+
+def test_the_packaged_contract_is_the_spec_models(fresh: Path) -> None:
+    packaged = json.loads((fresh / PACKAGE / CONTRACT_FILE).read_text(encoding="utf-8"))
+    assert packaged == json.loads(json.dumps(packaged_contract(load_spec())))
+    assert set(packaged["responses"]) == set(load_spec().operation.documented_statuses)
+
+
+@pytest.mark.parametrize("name", sorted(UNUSABLE))
+def test_an_unusable_spec_is_one_line_and_exit_2(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, words = write_unusable(name, tmp_path)
+    assert codegen.main(["check", "--spec", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert words in err

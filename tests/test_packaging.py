@@ -35,6 +35,8 @@ def test_the_generated_client_builds_a_typed_wheel(tmp_path: Path) -> None:
     assert "freya_phone_numbers_client/py.typed" in files
     assert "freya_phone_numbers_client/api/phone_numbers/create_phone_number.py" in files
     assert "freya_phone_numbers_client/models/create_phone_number_request.py" in files
+    # Strict mode: the module and the response schemas it reads as package data.
+    assert {"freya_phone_numbers_client/strict.py", "freya_phone_numbers_client/contract.json"} <= files
 
 
 def test_the_toolkit_wheel_carries_the_spec(tmp_path: Path) -> None:

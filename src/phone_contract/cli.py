@@ -1,15 +1,18 @@
 """``phone-contract``: one console command, one sub-command per duty.
 
 Each sub-command lives in its own module with ``configure(parser)`` and ``run(args) -> int``;
-this module only wires them and turns user mistakes into one line and exit status 2.
+this module only wires them, shows every option's default in ``--help``, and turns user mistakes
+into one line and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from types import ModuleType
 
 from phone_contract._exit import Exit, UsageError
@@ -27,6 +30,34 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+DESCRIPTION = "Contract tests, a spec-driven mock and a generated client for Freya's POST /phone-numbers."
+# A help text that already speaks of its default (often one the parser cannot hold, such as
+# "$FREYA_API_TOKEN, else a dev token") keeps its own words; the formatter adds nothing.
+_SPEAKS_OF_DEFAULT = re.compile(r"\bdefault\b", re.IGNORECASE)
+
+
+def default_text(action: argparse.Action) -> str | None:
+    """An option's default as help shows it, or None where there is none worth showing (off, unset)."""
+    default = action.default
+    if default is None or default is False or default is argparse.SUPPRESS or default == []:
+        return None
+    if isinstance(default, float):
+        return f"{default:g}"
+    return str(default)
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Shows every option's default, once: "(default: 8000)" unless the help text already says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        help_text = action.help
+        shown = default_text(action)
+        if help_text is None or shown is None or _SPEAKS_OF_DEFAULT.search(help_text):
+            return help_text
+        # argparse %-formats help texts: a literal % in a default must survive that.
+        return f"{help_text} (default: {shown.replace('%', '%%')})"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse prints usage plus the message; keep it to the one line that says what is wrong.
@@ -34,12 +65,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
-    parser = _Parser(prog="phone-contract", description=__doc__.splitlines()[0] if __doc__ else None)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = _Parser(prog="phone-contract", description=DESCRIPTION, formatter_class=HelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('phone-contract')}")
+    # Not required: bare `phone-contract` prints the whole help (see main), not a one-line error.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=_Parser)
     modules: dict[str, ModuleType] = {}
     for name, (module_name, help_text) in COMMANDS.items():
         module = importlib.import_module(module_name)
-        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        command_parser = sub.add_parser(
+            name, help=help_text, description=help_text, formatter_class=HelpFormatter
+        )
         module.configure(command_parser)
         modules[name] = module
     return parser, modules
@@ -48,6 +83,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser, modules = build_parser()
     args, unknown = parser.parse_known_args(argv)
+    if args.command is None:
+        # Nothing to run: say what there is to run, on stderr, with the status of a usage mistake.
+        parser.print_help(sys.stderr)
+        return Exit.CANNOT_RUN
     if unknown:
         # Reported by the sub-command's parser, so the line names it: "phone-contract gate: error".
         parser.exit(

@@ -2,6 +2,12 @@
 
 Both directions run the same generator with the same inputs, so ``check`` can regenerate into a
 temporary folder and compare every file: missing, extra and changed ones all fail.
+
+One generation step writes the whole package: openapi-python-client (pinned, with its config and the
+custom templates in ``spec/client-templates/``) writes the client; then the strict module, which the
+generator has no template slot for, is rendered from the same folder, and the create operation's
+response schemas are written beside it from the spec model (``contract.json``); the generator's
+post-hooks (the pinned ruff) format what was added, as they formatted the rest.
 """
 
 from __future__ import annotations
@@ -9,7 +15,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import hashlib
+import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,14 +25,25 @@ import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from phone_contract._client_contract import packaged_contract
+from phone_contract._spec import Spec, SpecError, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "phone-numbers.openapi.yaml"
 CONFIG = ROOT / "spec" / "openapi-python-client.yaml"
+TEMPLATES = ROOT / "spec" / "client-templates"
 GENERATED = ROOT / "generated"
 PROJECT_DIR = "freya-phone-numbers-client"
 HASH_FILE = "inputs.sha256"
 FIX_COMMAND = "scripts/regenerate"
+# Rendered into the package after the generator ran: template -> module, and the data file it reads.
+EXTRA_MODULES = {"strict.py.jinja": "strict.py"}
+CONTRACT_FILE = "contract.json"
 
 
 class GenerationError(Exception):
@@ -37,13 +56,25 @@ class Inputs:
 
     spec: Path = SPEC
     config: Path = CONFIG
+    templates: Path = TEMPLATES
 
     def digest_lines(self) -> str:
         # The spec is hashed as well as compared through its output: a change such as a new
         # maxLength leaves the generated code identical but still changes the contract.
+        spec = load_spec(self.spec)
         lines = [
             f"{_sha256(self.spec)}  spec/{self.spec.name}",
+            # A spec that reads sibling files changes with them: hash the whole of it, resolved.
+            *(
+                [f"{hashlib.sha256(spec.serialized()[0]).hexdigest()}  spec/{self.spec.name}, resolved"]
+                if spec.external
+                else []
+            ),
             f"{_sha256(self.config)}  spec/{self.config.name}",
+            *(
+                f"{_sha256(path)}  spec/{self.templates.name}/{path.name}"
+                for path in sorted(self.templates.glob("*.jinja"))
+            ),
             f"openapi-python-client=={version('openapi-python-client')}",
             f"ruff=={version('ruff')}",
         ]
@@ -68,18 +99,58 @@ def _generator_env() -> dict[str, str]:
 
 
 def generate(out_root: Path, inputs: Inputs = Inputs()) -> Path:
-    """Write the generated project and its input hashes into ``out_root``; return the project dir."""
+    """Write the generated project and its input hashes into ``out_root``; return the project dir.
+
+    SpecError (before the generator runs) when the spec lacks the create operation or its JSON body.
+    """
+    spec = load_spec(inputs.spec)
+    spec.require_operation()
     out_root.mkdir(parents=True, exist_ok=True)
     project = out_root / PROJECT_DIR
+    with tempfile.TemporaryDirectory(prefix="phone-contract-spec-") as tmp:
+        _run_generator(_generator_spec(spec, inputs.spec, Path(tmp)), inputs, project)
+    config = _GeneratorConfig.read(inputs.config)
+    package = project / config.package_name
+    context = {
+        "package_name": config.package_name,
+        "data_file": CONTRACT_FILE,
+        "label": spec.operation.label,
+        "base_url": spec.server_urls[0],
+    }
+    _render_extra_modules(package, inputs.templates, context)
+    contract = json.dumps(packaged_contract(spec), indent=2, ensure_ascii=False)
+    (package / CONTRACT_FILE).write_text(contract + "\n", encoding="utf-8")
+    config.run_post_hooks(project)
+    (out_root / HASH_FILE).write_text(inputs.digest_lines(), encoding="utf-8")
+    return project
+
+
+def _generator_spec(spec: Spec, path: Path, scratch: Path) -> Path:
+    """The file the generator reads: the spec as written, unless it reads sibling files.
+
+    openapi-python-client 0.29 refuses remote references ("not supported yet"); such a spec is given
+    to it as the spec model's contract (refs resolved), which names some models after where they sit.
+    """
+    if not spec.external:
+        return path
+    text, _ = spec.serialized()
+    resolved = scratch / f"{path.stem}.yaml"
+    resolved.write_bytes(text)
+    return resolved
+
+
+def _run_generator(spec_path: Path, inputs: Inputs, project: Path) -> None:
     command = [
         sys.executable,
         "-m",
         "openapi_python_client",
         "generate",
         "--path",
-        str(inputs.spec),
+        str(spec_path),
         "--config",
         str(inputs.config),
+        "--custom-template-path",
+        str(inputs.templates),
         "--meta",
         "pdm",
         "--output-path",
@@ -88,14 +159,55 @@ def generate(out_root: Path, inputs: Inputs = Inputs()) -> Path:
         "--fail-on-warning",
     ]
     result = subprocess.run(
-        command, cwd=out_root, env=_generator_env(), capture_output=True, text=True, check=False
+        command, cwd=project.parent, env=_generator_env(), capture_output=True, text=True, check=False
     )
     output = (result.stdout + result.stderr).strip()
     # --fail-on-warning covers the parser; the post-hooks' own complaints must not pass either.
     if result.returncode != 0 or "warning" in output.lower() or "error" in output.lower():
         raise GenerationError(output or f"openapi-python-client exited {result.returncode}")
-    (out_root / HASH_FILE).write_text(inputs.digest_lines(), encoding="utf-8")
-    return project
+
+
+@dataclass(frozen=True)
+class _GeneratorConfig:
+    """What generation itself needs of the generator's config: the package's name, the post-hooks."""
+
+    package_name: str
+    post_hooks: tuple[str, ...]
+
+    @classmethod
+    def read(cls, path: Path) -> _GeneratorConfig:
+        document: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        name = document.get("package_name_override")
+        if not isinstance(name, str):
+            raise GenerationError(f"{path}: package_name_override must name the package")
+        return cls(name, tuple(str(hook) for hook in document.get("post_hooks") or ()))
+
+    def run_post_hooks(self, project: Path) -> None:
+        # The generator ran them before the extra modules existed; again, the output is idempotent.
+        for hook in self.post_hooks:
+            result = subprocess.run(
+                shlex.split(hook),
+                cwd=project,
+                env=_generator_env(),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                output = (result.stdout + result.stderr).strip()
+                raise GenerationError(f"post-hook {hook!r} failed:\n{output}")
+
+
+def _render_extra_modules(package: Path, templates: Path, context: dict[str, str]) -> None:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - renders Python source, never HTML
+    )
+    for template, module in EXTRA_MODULES.items():
+        text = environment.get_template(template).render(context)
+        (package / module).write_text(text, encoding="utf-8")
 
 
 # Left in generated/ by installing or checking it, never written by the generator: an editable
@@ -181,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         problems = check(inputs=Inputs(spec=args.spec.resolve()))
     except GenerationError as exc:
         print(f"error: generation failed:\n{exc}", file=sys.stderr)
+        return 2
+    except SpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     if problems:
         print("\n".join(problems))

@@ -1,7 +1,10 @@
 """Check an HTTP response against the spec: status, content type, JSON, schema, undocumented fields.
 
 Everything is asked of the spec model at run time (jsonschema Draft 2020-12 on the contract's
-schemas), so a spec change changes what is checked with no second copy to keep in step.
+schemas), so a spec change changes what is checked with no second copy to keep in step. The checking
+itself is the generated client's strict mode (``freya_phone_numbers_client.strict``, rendered from
+``spec/client-templates/``): an installed client and the toolkit judge an answer by the same code, and
+raise the same :class:`ContractViolation`.
 
     >>> check_response(201, "application/json", b'{"success": "yes"}')[0].expected
     'const true'
@@ -9,15 +12,19 @@ schemas), so a spec change changes what is checked with no second copy to keep i
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from jsonschema import ValidationError
+from freya_phone_numbers_client.strict import (
+    CONTENT_TYPE_PATH,
+    STATUS_PATH,
+    Contract,
+    ContractViolation,
+    Violation,
+)
 
+from phone_contract._client_contract import client_contract
 from phone_contract._paths import json_path
-from phone_contract._secrets import REDACTED, SECRET_KEYS
 from phone_contract._spec import JSON, Spec, properties_of, spec_or_default
 
 __all__ = [
@@ -26,38 +33,10 @@ __all__ = [
     "ContractViolation",
     "Violation",
     "check_response",
+    "contract",
     "json_path",
     "undocumented_fields",
 ]
-
-# Paths of the two violations that are not about the body, which is "$" and below.
-STATUS_PATH = "status"
-CONTENT_TYPE_PATH = "content-type"
-
-_MAX_ACTUAL = 80
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One way a response breaks the spec: where, what the spec wants, what came instead."""
-
-    path: str
-    expected: str
-    actual: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: expected {self.expected}, got {self.actual}"
-
-
-class ContractViolation(Exception):
-    """A response broke the spec; ``violations`` says where and how, ``str()`` says it in full."""
-
-    def __init__(self, status_code: int, violations: Sequence[Violation]) -> None:
-        self.status_code = status_code
-        self.violations: tuple[Violation, ...] = tuple(violations)
-        lines = [f"response {status_code} breaks the spec ({len(self.violations)} violation(s)):"]
-        lines += [f"  {violation}" for violation in self.violations]
-        super().__init__("\n".join(lines))
 
 
 def check_response(
@@ -68,25 +47,14 @@ def check_response(
     spec: Spec | None = None,
 ) -> list[Violation]:
     """Every way this response of the create operation breaks the spec; empty when it keeps it."""
-    operation = spec_or_default(spec).operation
-    response = operation.response_for(status_code)
-    if response is None:
-        documented = ", ".join(operation.documented_statuses)
-        return [Violation(STATUS_PATH, f"a documented status ({documented})", str(status_code))]
-    schema = response.schema(JSON)
-    if schema is None:
-        return []  # The spec documents no JSON body here; nothing below to check.
-    media_type = (content_type or "").split(";", 1)[0].strip().lower()
-    if media_type != JSON:
-        return [Violation(CONTENT_TYPE_PATH, JSON, content_type or "no Content-Type header")]
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        # The parser's message only: the body itself may hold a secret.
-        return [Violation("$", "a JSON document", f"invalid JSON ({_first_line(exc)})")]
-    validator = operation.spec.validator(schema)
-    errors = sorted(validator.iter_errors(document), key=lambda e: json_path(list(e.absolute_path)))
-    return [violation for error in errors for violation in _violations(error)]
+    return contract(spec).check(status_code, content_type, body)
+
+
+def contract(spec: Spec | None = None) -> Contract:
+    """The generated client's checker for ``spec`` (default: the project's), through the spec model."""
+    model = spec_or_default(spec)
+    # The spec model's validators are cached per schema, so building this per call costs little.
+    return Contract(client_contract(model), validator_for=model.validator)
 
 
 def undocumented_fields(status_code: int, body: object, *, spec: Spec | None = None) -> list[str]:
@@ -100,65 +68,6 @@ def undocumented_fields(status_code: int, body: object, *, spec: Spec | None = N
     if schema is None:
         return []
     return sorted(set(_walk_undocumented(schema, body, [])))
-
-
-# --- turning jsonschema errors into violations ---------------------------------------------------
-
-
-def _violations(error: ValidationError) -> Iterator[Violation]:
-    parts = list(error.absolute_path)
-    required: Any = error.validator_value
-    if error.validator == "required" and isinstance(error.instance, Mapping):
-        # One error per missing property; report it at the property's own path.
-        for name in required:
-            if name not in error.instance and repr(name) in error.message:
-                yield Violation(json_path([*parts, name]), f"required property {name!r}", "nothing")
-                return
-    yield Violation(json_path(parts), _expected(error), _actual(parts, error.instance))
-
-
-# How each keyword reads in "expected ...": {value} is the keyword's value as is, {json} as JSON.
-_PHRASES = {
-    "const": "const {json}",
-    "enum": "one of {json}",
-    "type": "type {value}",
-    "format": "string of format {value}",
-    "minLength": "a string of at least {value} characters",
-    "maxLength": "a string of at most {value} characters",
-    "minimum": "a number >= {value}",
-    "maximum": "a number <= {value}",
-    "additionalProperties": "no properties beyond those the spec names",
-}
-
-
-def _expected(error: ValidationError) -> str:
-    keyword, value = str(error.validator), error.validator_value
-    as_json = _truncate(json.dumps(value, default=str))
-    template = _PHRASES.get(keyword, keyword + " {json}")
-    return template.format(value=as_json if isinstance(value, (list, dict)) else value, json=as_json)
-
-
-def _actual(parts: Sequence[str | int], instance: Any) -> str:
-    if any(part in SECRET_KEYS for part in parts):
-        return REDACTED
-    return _truncate(json.dumps(_redact(instance), ensure_ascii=False))
-
-
-def _redact(value: Any) -> Any:
-    # An object reported whole (wrong type, say) must not carry a password out with it.
-    if isinstance(value, Mapping):
-        return {k: REDACTED if k in SECRET_KEYS else _redact(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact(item) for item in value]
-    return value
-
-
-def _truncate(text: str) -> str:
-    return text if len(text) <= _MAX_ACTUAL else text[: _MAX_ACTUAL - 3] + "..."
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0]
 
 
 # --- undocumented fields -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     source_help = "a spec file, or git:REV:path (path from the repository root), e.g. git:HEAD:spec/{}"
     parser.add_argument("old", metavar="OLD", help=source_help.format("phone-numbers.openapi.yaml"))
     parser.add_argument("new", metavar="NEW", help="the changed spec, same forms as OLD")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
 
 
 def run(args: argparse.Namespace) -> int:

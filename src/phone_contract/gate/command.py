@@ -65,7 +65,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"ci: fixed seed {CI_SEED}, {DEFAULT_MAX_EXAMPLES} examples; "
         f"thorough: random seed (printed), {THOROUGH_MAX_EXAMPLES} examples (default: ci)",
     )
-    run.add_argument("--max-examples", metavar="N", type=argtypes.positive_int, help="examples per test")
+    run.add_argument(
+        "--max-examples",
+        metavar="N",
+        type=argtypes.positive_int,
+        help="examples per test (default: per --profile)",
+    )
     run.add_argument(
         "--seed",
         metavar="S",

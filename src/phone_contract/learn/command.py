@@ -14,24 +14,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from phone_contract._exit import Exit
+from phone_contract._limits import MAX_RESPONSE_TIME
 from phone_contract._spec import default_spec_path
-from phone_contract.gate.settings import DEFAULT_MAX_RESPONSE_TIME
 from phone_contract.learn.engine import InvalidProposal, Proposal, propose
 from phone_contract.learn.evidence import read_evidence
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "har", metavar="HAR", nargs="+", type=Path, help="HAR files recorded by gate or proxy"
+        "har", metavar="HAR", nargs="+", type=Path, help="HAR files (recorded by gate --har, proxy --har...)"
     )
-    parser.add_argument("--spec", type=Path, help="the spec to learn into (default: the toolkit's)")
+    parser.add_argument(
+        "--spec", metavar="PATH", type=Path, help="the spec to learn into (default: the toolkit's)"
+    )
     parser.add_argument("--write", action="store_true", help="apply the proposal to the spec file in place")
     parser.add_argument(
         "--max-response-time",
         type=float,
-        default=DEFAULT_MAX_RESPONSE_TIME,
+        default=MAX_RESPONSE_TIME,
         metavar="SECONDS",
-        help=f"slower answers are reported as bugs (default {DEFAULT_MAX_RESPONSE_TIME:g}, as the gate)",
+        help="slower answers are reported as bugs, as the gate reports them",
     )
 
 

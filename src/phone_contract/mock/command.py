@@ -22,9 +22,13 @@ SERVED_MOUNT = "/api/v2"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    parser.add_argument("--host", metavar="HOST", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
-        "--port", type=argtypes.port, default=8000, help="port to listen on (default: 8000; 0 picks one)"
+        "--port",
+        metavar="PORT",
+        type=argtypes.port,
+        default=8000,
+        help="port to listen on; 0 picks a free one",
     )
     parser.add_argument(
         "--token",
@@ -36,18 +40,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--list-faults", action="store_true", help="print the faults and the rule each breaks"
     )
-    parser.add_argument("--spec", type=Path, help="the OpenAPI spec to serve (default: the toolkit's)")
+    parser.add_argument(
+        "--spec", metavar="PATH", type=Path, help="the OpenAPI spec to serve (default: the toolkit's)"
+    )
     parser.add_argument(
         "--capacity",
+        metavar="N",
         type=argtypes.positive_int,
         default=DEFAULT_CAPACITY,
         help="numbers remembered before the oldest go",
     )
     parser.add_argument(
         "--slow-seconds",
+        metavar="SECONDS",
         type=argtypes.non_negative_float,
         default=2.5,
-        help="delay of the slow fault (default: 2.5)",
+        help="delay of the slow fault",
     )
     parser.add_argument(
         "--no-access-log", action="store_true", help="do not log each request (for benchmarks)"

@@ -1,0 +1,100 @@
+"""The layers of ARCHITECTURE.md, held by a test: each module imports only what its layer may."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "phone_contract"
+
+# The spec model stands on nothing of ours but JSON-path formatting.
+GROUND = frozenset({"_spec", "_paths"})
+# Pieces every part may use. A top-level module whose name starts with "_" is one too.
+SHARED = frozenset({"responses", "har", "mock.asgi"})
+# The command line's wiring and the docs generator see every part.
+TOP = frozenset({"cli", "_docs", "__init__"})
+# (importer, imported) between parts, each with its reason. Add one only with a reason.
+ALLOWED = {("gate", "mock"): "the gate runs against the embedded mock"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts)
+
+
+MODULES = {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _layer(module: str) -> tuple[str, str]:
+    """("ground" | "shared" | "top" | "part", the part's name) of a module of the package."""
+    module = module.removesuffix(".__init__")
+    first = module.split(".")[0]
+    if module in GROUND:
+        return "ground", module
+    if module in SHARED or any(module.startswith(f"{shared}.") for shared in SHARED):
+        return "shared", module
+    if module in TOP:
+        return "top", module
+    if "." not in module and module.startswith("_"):
+        return "shared", module
+    return "part", first
+
+
+def _imports(module: str) -> set[str]:
+    """The modules of our package that ``module`` imports, lazily or not."""
+    tree = ast.parse(MODULES[module].read_text())
+    package = module.rsplit(".", 1)[0] if "." in module else ""
+    if MODULES[module].name == "__init__.py":
+        package = module.removesuffix(".__init__").removesuffix("__init__")
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)] if package else []
+                base = ".".join([*anchor, base] if base else anchor)
+                base = f"phone_contract.{base}" if base else "phone_contract"
+            names = [f"{base}.{alias.name}" for alias in node.names] + [base]
+        else:
+            continue
+        for name in names:
+            if name == "phone_contract" or not name.startswith("phone_contract."):
+                continue
+            inner = name.removeprefix("phone_contract.")
+            # "from phone_contract.mock import create_app" names the package; "... import asgi" a module.
+            if inner in MODULES or f"{inner}.__init__" in MODULES:
+                found.add(inner)
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_each_module_imports_only_what_its_layer_may(module: str) -> None:
+    layer, part = _layer(module)
+    wrong = []
+    for imported in sorted(_imports(module)):
+        their_layer, their_part = _layer(imported)
+        if layer == "top" or their_layer == "ground":
+            continue
+        if their_layer == "top":
+            wrong.append(f"{imported} (only the command line's wiring imports it)")
+        elif layer == "ground":
+            wrong.append(f"{imported} (the spec model stands on nothing above it)")
+        elif layer == "shared" and their_layer == "part":
+            wrong.append(f"{imported} (a shared piece imports no part: move what both need down)")
+        elif layer == their_layer == "part" and part != their_part and (part, their_part) not in ALLOWED:
+            wrong.append(f"{imported} (parts do not import each other: move what both need down)")
+    assert not wrong, f"{module} breaks the layers of ARCHITECTURE.md: {'; '.join(wrong)}"
+
+
+def test_the_layers_see_every_import() -> None:
+    # The test above is only as good as its reading of imports: these are known to be there.
+    assert "_spec" in _imports("responses")
+    assert "mock.asgi" in _imports("gate.target")
+    assert "_argtypes" in _imports("mock.command")
+    assert "gate.runner" in _imports("gate.command")  # imported inside a function
+    assert _layer("mock.asgi") == ("shared", "mock.asgi")
+    assert _layer("mock.app") == ("part", "mock")
