@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from phone_contract.diff import RULES, Bump, DiffResult, LoadedSpec, diff_specs, load
+from phone_contract._spec import Spec
+from phone_contract.diff import RULES, Bump, DiffResult, diff_specs, load
 
 CORPUS = Path(__file__).parent / "corpus"
 BASE = CORPUS / "base.yaml"
@@ -61,7 +62,7 @@ def case_specs(case: dict[str, Any], where: Path) -> tuple[str, str]:
     return paths[0], paths[1]
 
 
-_LOADED: dict[Path, tuple[LoadedSpec, LoadedSpec]] = {}
+_LOADED: dict[Path, tuple[Spec, Spec]] = {}
 
 
 def run_case(path: Path, direction: str, where: Path) -> DiffResult:

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from phone_contract._exit import UsageError
-from phone_contract._spec import parse_spec
+from phone_contract._spec import Spec, parse_spec
 
 GIT_PREFIX = "git:"
-
-
-@dataclass(frozen=True)
-class LoadedSpec:
-    origin: str
-    document: dict[str, Any]
-
-    @property
-    def version(self) -> str:
-        return str(self.document.get("info", {}).get("version", ""))
 
 
 def read_source(source: str) -> str:
@@ -50,6 +38,15 @@ def _read_git(source: str) -> str:
     return result.stdout
 
 
-def load(source: str) -> LoadedSpec:
-    """Read, parse and validate one side (SpecError when it is not valid YAML or OpenAPI)."""
-    return LoadedSpec(origin=source, document=parse_spec(read_source(source), source).raw)
+def load(source: str) -> Spec:
+    """The spec model of one side; SpecError when it is not a spec the toolkit can use.
+
+    A file is read where it lies, so that its sibling-file ``$ref``s resolve; a ``git:`` source is
+    text, whose ``$ref``s must be local. Either side needs the create operation and its JSON body,
+    as every command of the toolkit does.
+    """
+    text = read_source(source)
+    base_uri = None if source.startswith(GIT_PREFIX) else Path(source).resolve().as_uri()
+    spec = parse_spec(text, source, base_uri=base_uri)
+    spec.require_operation()
+    return spec
