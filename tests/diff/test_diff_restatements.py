@@ -4,11 +4,13 @@ restated in every layout of ``tests/restatements.py``, and on every spec the too
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from phone_contract import default_spec_path
 from phone_contract.cli import main
@@ -56,3 +58,31 @@ def test_an_unusable_side_is_one_line_and_exit_2(name: str, side: str, tmp_path:
     assert line.startswith("phone-contract diff: error: ")
     assert words in line
     assert str(path) in line  # the side that is unusable is named
+
+
+def test_a_git_revision_reads_its_sibling_files_at_that_revision(tmp_path: Path) -> None:
+    git = shutil.which("git")
+    assert git is not None
+    repo = tmp_path / "repo"
+    spec = write_restatement("sibling-file", repo / "spec")
+    identity = ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run([git, "init", "-q", str(repo)], check=True)
+    subprocess.run([git, "-C", str(repo), "add", "."], check=True)
+    subprocess.run([git, "-C", str(repo), *identity, "commit", "-qm", "spec"], check=True)
+    revision = "git:HEAD:spec/spec.yaml"
+
+    def diff_in_repo(old: str, new: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "phone_contract.cli", "diff", old, new, "--format", "json"]
+        return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False, timeout=60)
+
+    same = diff_in_repo(revision, str(spec))
+    assert (same.returncode, same.stderr, json.loads(same.stdout)["changes"]) == (0, "", [])
+    # The working tree's sibling file changes: the revision still reads its own.
+    schemas_file = spec.parent / "schemas.yaml"
+    schemas = yaml.safe_load(schemas_file.read_text(encoding="utf-8"))
+    schemas["CreatePhoneNumberRequest"]["required"].append("friendlyName")
+    schemas_file.write_text(yaml.safe_dump(schemas, sort_keys=False), encoding="utf-8")
+    changed = diff_in_repo(revision, str(spec))
+    assert changed.returncode == 1, changed.stderr
+    [change] = json.loads(changed.stdout)["changes"]
+    assert (change["rule"], change["path"]) == ("request-property-became-required", "$.friendlyName")
