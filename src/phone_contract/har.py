@@ -85,7 +85,7 @@ class HarRecorder:
 
     def add(self, exchange: Exchange) -> None:
         with self._lock:
-            _learn_secrets(self._redactor, exchange)
+            learn_secrets(self._redactor, exchange)
             self._entries.append(_entry(self._redactor, exchange))
 
     def __len__(self) -> int:
@@ -190,8 +190,9 @@ def _entry(redactor: Redactor, exchange: Exchange) -> _Entry:
     )
 
 
-def _learn_secrets(redactor: Redactor, exchange: Exchange) -> None:
-    """Remember the secrets this exchange carries, so an echo of one anywhere is scrubbed too."""
+def learn_secrets(redactor: Redactor, exchange: Exchange) -> None:
+    """Teach ``redactor`` the secrets this exchange carries (credential headers, token-like query
+    parameters, JSON passwords), so an echo of one anywhere is scrubbed too. ``add`` does it itself."""
     for name, value in exchange.request_headers:
         for secret in _header_secrets(name, value):
             redactor.add(secret)

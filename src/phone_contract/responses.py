@@ -10,7 +10,7 @@ schemas), so a spec change changes what is checked with no second copy to keep i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ __all__ = [
     "Violation",
     "check_response",
     "json_path",
+    "token_echoes",
     "undocumented_fields",
 ]
 
@@ -100,6 +101,18 @@ def undocumented_fields(status_code: int, body: object, *, spec: Spec | None = N
     if schema is None:
         return []
     return sorted(set(_walk_undocumented(schema, body, [])))
+
+
+def token_echoes(token: str, headers: Iterable[tuple[str, str]], body: bytes) -> list[Violation]:
+    """Where a response repeats the bearer ``token`` its request carried: a header, or the body."""
+    violations = [
+        Violation(f"header {name.lower()}", "no bearer token", "the bearer token")
+        for name, value in headers
+        if token in value
+    ]
+    if token.encode() in body:
+        violations.append(Violation("$ (body)", "no bearer token", "the bearer token"))
+    return violations
 
 
 # --- turning jsonschema errors into violations ---------------------------------------------------
