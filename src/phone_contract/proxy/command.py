@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import socket
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -76,7 +78,15 @@ def run(args: argparse.Namespace) -> int:
         f"against {spec.origin}{recording}; Ctrl-C to stop",
         flush=True,
     )
-    _serve(app, sock)
+    # uvicorn shuts down cleanly (HAR written) on Ctrl-C or SIGTERM, then hands the signal on: here
+    # both are how a proxy is meant to stop, so the summary and the verdict still follow.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        _serve(app, sock)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     tally = app.tally
     print(
         f"{PREFIX}stopped: {tally.forwarded} request(s) forwarded, {tally.checked} checked against the spec, "
@@ -85,6 +95,10 @@ def run(args: argparse.Namespace) -> int:
     )
     # Like the gate: 1 when an answer broke the contract; an unreachable upstream is not a verdict.
     return Exit.FAILED if tally.violations else Exit.OK
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _serve(app: ProxyApp, sock: socket.socket) -> None:

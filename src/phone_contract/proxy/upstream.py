@@ -59,7 +59,8 @@ class Upstream:
     def target(self, raw_path: bytes, query: bytes) -> httpx.URL:
         """The upstream URL for a request's path and query, on the upstream's host and nowhere else."""
         path = raw_path if raw_path.startswith(b"/") else b"/" + raw_path
-        full = self.url.raw_path + path + (b"?" + query if query else b"")
+        # rstrip here too: a URL without a path has raw_path "/".
+        full = self.url.raw_path.rstrip(b"/") + path + (b"?" + query if query else b"")
         return self.url.copy_with(raw_path=full)
 
     @property
