@@ -25,7 +25,6 @@ from phone_contract.mock.asgi import (
     Scope,
     Send,
     TooLarge,
-    lifespan,
     read_body,
     send_json,
 )
@@ -76,6 +75,7 @@ class ProxyApp:
         self._report = report
         self._flush_seconds = flush_seconds
         self._flusher: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._written = 0
         # No redirects followed (the app sees them), no proxy or certificates from the environment.
         self._client = httpx.AsyncClient(
@@ -90,13 +90,21 @@ class ProxyApp:
                 await self._forward(scope, receive, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
-        if self._recorder is not None:
-            self._flusher = asyncio.create_task(self._flush_periodically())
-        await lifespan(receive, send)  # returns once the server shuts down
-        if self._flusher is not None:
-            self._flusher.cancel()
-        await self._client.aclose()
-        await self.flush()
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if self._recorder is not None:
+                    self._flusher = asyncio.create_task(self._flush_periodically())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                # All of it before "complete": the server cancels whatever still runs after that.
+                self._stopping.set()
+                if self._flusher is not None:
+                    await self._flusher  # lets a write under way finish, so the last one wins
+                await self._client.aclose()
+                await self.flush()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     async def flush(self) -> None:
         """Write the HAR file if anything was recorded since the last write; a failure is one line."""
@@ -112,8 +120,9 @@ class ProxyApp:
 
     async def _flush_periodically(self) -> None:
         # A proxy killed outright keeps all but the last second of what it saw.
-        while True:
-            await asyncio.sleep(self._flush_seconds)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._flush_seconds)
             await self.flush()
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
