@@ -164,6 +164,19 @@ def test_the_answer_comes_back_byte_for_byte_without_hop_by_hop_headers() -> Non
     assert lines == []  # judged on the decoded body, which keeps the contract
 
 
+def test_no_cookie_is_kept_between_requests() -> None:
+    seen: list[httpx.Request] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _answer(204, [("Set-Cookie", "session=s3cr3t-session; Path=/")])
+
+    app, _ = _proxy(api)
+    _call(app, "GET", "/login")
+    _call(app, "GET", "/anything", headers={"Cookie": "mine=1"})
+    assert seen[1].headers.get_list("cookie") == ["mine=1"]
+
+
 def test_violations_are_one_line_each_and_never_show_the_token() -> None:
     def api(request: httpx.Request) -> httpx.Response:
         body = _created(carrier="Freya", echo=TOKEN)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 import httpx
@@ -77,9 +78,14 @@ class ProxyApp:
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self._written = 0
-        # No redirects followed (the app sees them), no proxy or certificates from the environment.
+        # No redirects followed (the app sees them), no proxy or certificates from the environment, and
+        # no cookie jar: one app's Set-Cookie must never ride along on another request.
         self._client = httpx.AsyncClient(
-            timeout=timeout, follow_redirects=False, trust_env=False, transport=transport
+            timeout=timeout,
+            follow_redirects=False,
+            trust_env=False,
+            transport=transport,
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
