@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from phone_contract import load_spec
 from phone_contract._redact import Redactor
@@ -218,6 +220,17 @@ def test_an_upstream_without_the_base_path_is_judged_by_the_path_the_api_sees_to
     assert app.tally.checked == len(lines) == 2
 
 
+def test_an_unexpected_failure_is_a_line_and_an_envelope_never_a_traceback() -> None:
+    def api(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError(f"transport bug near {TOKEN}")
+
+    app, lines = _proxy(api)
+    status, _, body = _call(app, "POST", "/phone-numbers", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 502
+    assert json.loads(body)["error"]["code"] == "proxy_error"
+    assert lines == ["phone-contract proxy: internal error: RuntimeError: transport bug near <redacted>"]
+
+
 @pytest.mark.parametrize(
     ("error", "status", "code"),
     [
@@ -278,6 +291,17 @@ def test_every_restatement_of_the_spec_is_judged_the_same(tmp_path: Path, name: 
 def test_an_upstream_must_be_a_plain_http_url(text: str, words: str) -> None:
     with pytest.raises(ValueError, match=words):
         Upstream.parse(text)
+
+
+@given(raw_path=st.binary(max_size=60), query=st.binary(max_size=20))
+def test_no_request_target_leaves_the_upstream(raw_path: bytes, query: bytes) -> None:
+    upstream = Upstream.parse("https://api.example.test:8443/api/v2")
+    try:
+        target = upstream.target(raw_path, query)
+    except httpx.InvalidURL:
+        return  # httpx refuses to build it: nothing is sent anywhere
+    assert (target.scheme, target.host, target.port) == ("https", "api.example.test", 8443)
+    assert target.raw_path.startswith(b"/api/v2/")
 
 
 def test_the_target_stays_on_the_upstream_host() -> None:

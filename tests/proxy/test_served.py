@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from phone_contract.cli import main
 from phone_contract.har import read_har
 from phone_contract.mock import DEFAULT_TOKEN
 
+from ..restatements import UNUSABLE, write_unusable
 from .support import AUTH, mock, proxy, valid_body
 
 PASSWORD = "sip-secret-778899"
@@ -120,8 +122,9 @@ def test_the_har_of_a_session_has_one_entry_per_request_and_no_secret(
         http.get(f"{proxied.url}/nowhere?access_token={DEFAULT_TOKEN}", headers=AUTH)
         http.post(f"{proxied.url}/phone-numbers", content=b"\xff\xfe not json", headers=AUTH)
     text = har.read_text(encoding="utf-8")
-    assert DEFAULT_TOKEN not in text
-    assert PASSWORD not in text
+    for output in (text, proxied.stdout, proxied.stderr):
+        assert DEFAULT_TOKEN not in output
+        assert PASSWORD not in output
     exchanges = read_har(har)
     assert [(e.method, e.status) for e in exchanges] == [("POST", 201)] * 3 + [("GET", 404), ("POST", 400)]
     assert [json.loads(e.request_body)["number"] for e in exchanges[:3]] == [b["number"] for b in sent]
@@ -130,6 +133,23 @@ def test_the_har_of_a_session_has_one_entry_per_request_and_no_secret(
     entries = HarParser.from_file(har).pages[0].entries
     assert len(entries) == 5
     assert proxied.status == 1
+
+
+def test_concurrent_requests_are_each_answered_and_recorded(http: httpx.Client, tmp_path: Path) -> None:
+    har = tmp_path / "session.har"
+    bodies = [valid_body() for _ in range(24)]
+    with mock() as api, proxy(api.url, "--har", str(har)) as proxied, ThreadPoolExecutor(8) as pool:
+        answers = list(
+            pool.map(lambda body: http.post(f"{proxied.url}/phone-numbers", json=body, headers=AUTH), bodies)
+        )
+    created = [answer.json()["data"]["result"]["phoneNumber"]["number"] for answer in answers]
+    assert created == [body["number"] for body in bodies]  # each app got its own answer
+    recorded = sorted(
+        json.loads(exchange.response_body)["data"]["result"]["phoneNumber"]["number"]
+        for exchange in read_har(har)
+    )
+    assert recorded == sorted(created)
+    assert proxied.status == 0
 
 
 def test_a_killed_proxy_keeps_what_it_saw(http: httpx.Client, tmp_path: Path) -> None:
@@ -211,6 +231,17 @@ def test_argument_mistakes_are_one_line_and_exit_2(
         assert err.count("\n") == 1, err
         assert words in err, err
         assert err.startswith("phone-contract proxy: error: "), err
+
+
+@pytest.mark.parametrize("name", sorted(UNUSABLE))
+def test_an_unusable_spec_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    path, words = write_unusable(name, tmp_path)
+    assert main(["proxy", "--upstream", "http://example.test", "--port", "0", "--spec", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert words in err
 
 
 def test_a_taken_port_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -92,8 +92,22 @@ class ProxyApp:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
-            with contextlib.suppress(Disconnected):  # the app went away: no one to answer
+            try:
                 await self._forward(scope, receive, send)
+            except Disconnected:  # the app went away: no one to answer
+                return
+            except Exception as exc:
+                # Never a traceback or a bare 500 for the app: a line here, the envelope there.
+                self._learn_from(scope)
+                self._report(self._redactor.text(f"{PREFIX}internal error: {type(exc).__name__}: {exc}"))
+                with contextlib.suppress(Exception):  # fails if the answer had already started
+                    await send_json(send, 502, error_body("proxy_error", "the proxy failed on this request"))
+
+    def _learn_from(self, scope: Scope) -> None:
+        """Teach the redactor the credentials of a request that never became an exchange."""
+        headers = _text_pairs(scope["headers"])
+        request = Exchange(datetime.now(UTC), scope["method"], "", headers, b"", None, "", [], b"", 0.0)
+        learn_secrets(self._redactor, request)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -142,10 +156,19 @@ class ProxyApp:
             self._report(f"{PREFIX}{method} {path} -> 413: {message}")
             await send_json(send, 413, error_body("payload_too_large", message))
             return
-        target = self.upstream.target(scope.get("raw_path") or path.encode(), scope.get("query_string", b""))
-        request = self._client.build_request(
-            method, target, headers=request_headers(scope["headers"]), content=body
-        )
+        try:
+            target = self.upstream.target(
+                scope.get("raw_path") or path.encode(), scope.get("query_string", b"")
+            )
+            request = self._client.build_request(
+                method, target, headers=request_headers(scope["headers"]), content=body
+            )
+        except httpx.InvalidURL as exc:
+            message = f"the request cannot be forwarded ({exc})"
+            self._learn_from(scope)
+            self._report(self._redactor.text(f"{PREFIX}{method} {path} -> 400: {message}"))
+            await send_json(send, 400, error_body("bad_request", message))
+            return
         sent = {name.lower() for name, _ in scope["headers"]}
         for name in CLIENT_DEFAULTS:
             if name.encode() not in sent:

@@ -7,6 +7,7 @@ send it anywhere else: the proxy is no open relay.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,9 @@ HOP_BY_HOP = frozenset(
 _SET_BY_CLIENT = frozenset({b"host", b"content-length"})
 # httpx adds these to every request unless told; a request without them must arrive without them.
 CLIENT_DEFAULTS = ("accept", "accept-encoding", "connection", "user-agent")
+
+
+_NOT_IN_URLS = re.compile(rb"[\x00-\x20\x7f-\xff]")
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class Upstream:
         """The upstream URL for a request's path and query, on the upstream's host and nowhere else."""
         path = raw_path if raw_path.startswith(b"/") else b"/" + raw_path
         # rstrip here too: a URL without a path has raw_path "/".
-        full = self.url.raw_path.rstrip(b"/") + path + (b"?" + query if query else b"")
+        full = self.url.raw_path.rstrip(b"/") + _escaped(path) + (b"?" + _escaped(query) if query else b"")
         return self.url.copy_with(raw_path=full)
 
     @property
@@ -69,6 +73,12 @@ class Upstream:
 
     def __str__(self) -> str:
         return str(self.url)
+
+
+def _escaped(raw: bytes) -> bytes:
+    """``raw`` with bytes no URL may hold as they are (controls, space, non-ASCII) percent-encoded, as
+    a client would have sent them; everything else, existing escapes included, stays as it came."""
+    return _NOT_IN_URLS.sub(lambda match: b"%%%02X" % match[0][0], raw)
 
 
 def end_to_end(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
