@@ -220,6 +220,25 @@ def test_an_upstream_without_the_base_path_is_judged_by_the_path_the_api_sees_to
     assert app.tally.checked == len(lines) == 2
 
 
+def test_a_body_over_the_limit_is_413_and_not_forwarded() -> None:
+    seen: list[httpx.Request] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _answer(204)
+
+    app, lines = _proxy(api, max_body=100)
+    status, _, body = _call(app, "POST", "/phone-numbers", content=b"x" * 101)
+    assert status == 413
+    assert json.loads(body)["error"]["code"] == "payload_too_large"
+    assert seen == []
+    assert lines == [
+        "phone-contract proxy: POST /phone-numbers -> 413: "
+        "request body over 100 bytes; the proxy did not forward it"
+    ]
+    assert _call(app, "POST", "/phone-numbers", content=b"x" * 100)[0] == 204
+
+
 def test_an_unexpected_failure_is_a_line_and_an_envelope_never_a_traceback() -> None:
     def api(request: httpx.Request) -> httpx.Response:
         raise RuntimeError(f"transport bug near {TOKEN}")

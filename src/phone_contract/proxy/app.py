@@ -62,6 +62,7 @@ class ProxyApp:
         redactor: Redactor | None = None,
         report: Callable[[str], None] = lambda line: print(line, flush=True),
         flush_seconds: float = 1.0,
+        max_body: int = MAX_BODY_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if (recorder is None) != (har_path is None):
@@ -75,6 +76,7 @@ class ProxyApp:
         self._redactor = redactor or Redactor()
         self._report = report
         self._flush_seconds = flush_seconds
+        self._max_body = max_body
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self._written = 0
@@ -150,29 +152,27 @@ class ProxyApp:
         method, path = scope["method"], scope["path"]
         self.tally.forwarded += 1
         try:
-            body = await read_body(receive, MAX_BODY_BYTES)
+            body = await read_body(receive, self._max_body)
+            request = self._upstream_request(scope, body)
         except TooLarge:
-            message = f"request body over {MAX_BODY_BYTES} bytes; the proxy did not forward it"
-            self._report(f"{PREFIX}{method} {path} -> 413: {message}")
-            await send_json(send, 413, error_body("payload_too_large", message))
+            message = f"request body over {self._max_body} bytes; the proxy did not forward it"
+            await self._refuse(scope, send, 413, "payload_too_large", message)
             return
-        try:
-            target = self.upstream.target(
-                scope.get("raw_path") or path.encode(), scope.get("query_string", b"")
-            )
-            request = self._client.build_request(
-                method, target, headers=request_headers(scope["headers"]), content=body
-            )
         except httpx.InvalidURL as exc:
-            message = f"the request cannot be forwarded ({exc})"
-            self._learn_from(scope)
-            self._report(self._redactor.text(f"{PREFIX}{method} {path} -> 400: {message}"))
-            await send_json(send, 400, error_body("bad_request", message))
+            await self._refuse(scope, send, 400, "bad_request", f"the request cannot be forwarded ({exc})")
             return
-        sent = {name.lower() for name, _ in scope["headers"]}
-        for name in CLIENT_DEFAULTS:
-            if name.encode() not in sent:
-                del request.headers[name]
+        exchange = Exchange(
+            started=started,
+            method=method,
+            url=str(request.url),
+            request_headers=_text_pairs(request.headers.raw),
+            request_body=body,
+            status=None,
+            reason="",
+            response_headers=[],
+            response_body=b"",
+            elapsed=0.0,
+        )
         clock = time.perf_counter()
         try:
             response = await self._client.send(request, stream=True)
@@ -181,40 +181,43 @@ class ProxyApp:
             finally:
                 await response.aclose()
         except httpx.HTTPError as exc:
-            unanswered = Exchange(
-                started=started,
-                method=method,
-                url=str(target),
-                request_headers=_text_pairs(request.headers.raw),
-                request_body=body,
-                status=None,
-                reason="",
-                response_headers=[],
-                response_body=b"",
-                elapsed=time.perf_counter() - clock,
-            )
-            await self._fail(send, path, unanswered, exc)
+            await self._fail(send, path, replace(exchange, elapsed=time.perf_counter() - clock), exc)
             return
         elapsed = time.perf_counter() - clock
         headers = end_to_end(response.headers.raw)
         await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
         await send({"type": "http.response.body", "body": raw})
         # The app has its answer; what follows costs it nothing.
-        exchange = Exchange(
-            started=started,
-            method=method,
-            url=str(target),
-            request_headers=_text_pairs(request.headers.raw),
-            request_body=body,
+        exchange = replace(
+            exchange,
             status=response.status_code,
             reason=response.reason_phrase,
             response_headers=_text_pairs(headers),
             response_body=_decoded(response, raw),
             elapsed=elapsed,
         )
-        self._judge(exchange, path, target)
+        self._judge(exchange, path, request.url)
         if self._recorder is not None:
             self._recorder.add(exchange)
+
+    def _upstream_request(self, scope: Scope, body: bytes) -> httpx.Request:
+        """The request to send upstream: the app's, on the upstream's URL, with nothing of httpx's added."""
+        path = scope.get("raw_path") or scope["path"].encode()
+        target = self.upstream.target(path, scope.get("query_string", b""))
+        request = self._client.build_request(
+            scope["method"], target, headers=request_headers(scope["headers"]), content=body
+        )
+        sent = {name.lower() for name, _ in scope["headers"]}
+        for name in CLIENT_DEFAULTS:
+            if name.encode() not in sent:
+                del request.headers[name]
+        return request
+
+    async def _refuse(self, scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+        """Answer a request the proxy will not forward, in the spec's error envelope, and log it."""
+        self._learn_from(scope)
+        self._report(self._redactor.text(f"{PREFIX}{scope['method']} {scope['path']} -> {status}: {message}"))
+        await send_json(send, status, error_body(code, message))
 
     def _judge(self, exchange: Exchange, path: str, target: httpx.URL) -> None:
         if not judge.is_create(self.spec, exchange.method, path, target.path):
