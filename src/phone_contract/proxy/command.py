@@ -29,7 +29,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="the API to forward to, with its base path (https://app.freyavoice.ai/api/v2)",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    parser.add_argument(
+        "--host", metavar="HOST", default="127.0.0.1", help="address to listen on (loopback only by default)"
+    )
     parser.add_argument(
         "--port", type=argtypes.port, default=8000, help="port to listen on (default: 8000; 0 picks one)"
     )
