@@ -83,7 +83,15 @@ def parse_spec(text: str, origin: str, *, base_uri: str | None = None) -> Spec:
     _validate_openapi(document, origin, uri)
     loader = _Loader(origin, uri, document)
     contract = loader.dereference()
-    spec = Spec(origin=origin, raw=document, document=contract, external=loader.external, text=text, uri=uri)
+    spec = Spec(
+        origin=origin,
+        raw=document,
+        document=contract,
+        external=loader.external,
+        text=text,
+        uri=uri,
+        _references=loader.references,
+    )
     _check_examples(spec)
     return spec
 
@@ -130,6 +138,23 @@ def _validate_openapi(document: dict[str, Any], origin: str, base_uri: str) -> N
 # --- $ref resolution and allOf merging -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Reference:
+    """The ``$ref`` a node of the contract was written as: its absolute target and the name it gives."""
+
+    target: str  # ``file:///.../spec.yaml#/components/schemas/PhoneNumber``
+    name: str  # ``PhoneNumber``: the pointer's last segment, what a generated model class is named after
+
+    @classmethod
+    def to(cls, target: str) -> Reference:
+        last = urldefrag(target)[1].rsplit("/", 1)[-1]
+        return cls(target, unquote(last).replace("~1", "/").replace("~0", "~"))
+
+
+# Contract node id -> (the reference it came from, the node itself, kept alive so the id stays its own).
+References = dict[int, tuple[Reference, Any]]
+
+
 class _Loader:
     """Builds the contract: the document with every ``$ref`` resolved and ``allOf`` wrappers merged.
 
@@ -141,6 +166,9 @@ class _Loader:
         self.origin = origin
         self.base_uri = base_uri
         self.external = False
+        # Which $ref each contract node came from: a side table, so the contract holds only what
+        # the spec says (it is served, compared and validated as it is).
+        self.references: References = {}
         root = Resource.from_contents(document, default_specification=DRAFT202012)
         # mypy reads attrs' private field names; `retrieve` is referencing's documented argument.
         registry: Registry[Any] = Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
@@ -174,7 +202,21 @@ class _Loader:
         }
         if parent_key == "examples" and not names:
             return resolved
-        return _normalize(resolved)
+        return self._carry(resolved, _normalize(resolved))
+
+    def _note(self, node: Any, reference: Reference) -> Any:
+        if isinstance(node, dict):
+            self.references[id(node)] = (reference, node)
+        return node
+
+    def _carry(self, wrapper: dict[str, Any], merged: dict[str, Any]) -> dict[str, Any]:
+        """``merged``, named after the one ``$ref`` of the one-item ``allOf`` it was merged from."""
+        parts = wrapper.get("allOf")
+        if merged is not wrapper and isinstance(parts, list) and len(parts) == 1:
+            found = self.references.get(id(parts[0]))
+            if found is not None and found[1] is parts[0]:
+                self._note(merged, found[0])
+        return merged
 
     def _reference(self, node: dict[str, Any], base: str, stack: tuple[str, ...]) -> Any:
         ref: str = node["$ref"]
@@ -184,7 +226,7 @@ class _Loader:
             document_uri, fragment = urldefrag(target)
             if document_uri != self.base_uri:
                 raise SpecError(f"spec {self.origin}: recursive $ref {node['$ref']!r} across files")
-            return {**node, "$ref": f"#{fragment}"}
+            return self._note({**node, "$ref": f"#{fragment}"}, Reference.to(target))
         try:
             contents = self.registry.resolver().lookup(target).contents
         except (Unresolvable, PointerToNowhere, NoSuchResource):
@@ -192,12 +234,16 @@ class _Loader:
         document_uri = urldefrag(target)[0]
         if document_uri != self.base_uri:
             self.external = True
-        resolved = self._node(contents, document_uri, (*stack, target), None)
+        # The ref written here names the node, even when its target is itself a ref.
+        resolved = self._note(
+            self._node(contents, document_uri, (*stack, target), None), Reference.to(target)
+        )
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         if not siblings or not isinstance(resolved, dict):
             return resolved
         # OpenAPI 3.1: keywords beside a $ref apply too; as a one-item allOf, they merge or stay.
-        return _normalize({"allOf": [resolved], **self._node(siblings, base, stack, None)})
+        wrapper = {"allOf": [resolved], **self._node(siblings, base, stack, None)}
+        return self._carry(wrapper, _normalize(wrapper))
 
 
 # Maps whose keys are names chosen by the spec's author, not keywords.
@@ -360,6 +406,18 @@ class Operation:
     def request_media_types(self) -> list[str]:
         return list((self.node.get("requestBody") or {}).get("content") or {})
 
+    @property
+    def request_schemas(self) -> dict[str, dict[str, Any]]:
+        """The request body's schema by media type; ``{}`` (any body) where a media type gives none."""
+        content = (self.node.get("requestBody") or {}).get("content") or {}
+        found = {
+            str(media_type): media.get("schema") if isinstance(media, Mapping) else None
+            for media_type, media in content.items()
+        }
+        return {
+            media_type: schema if isinstance(schema, dict) else {} for media_type, schema in found.items()
+        }
+
     def request_schema(self, media_type: str = JSON) -> dict[str, Any]:
         """The request body's schema; SpecError when the operation takes no such body."""
         media = ((self.node.get("requestBody") or {}).get("content") or {}).get(media_type)
@@ -409,6 +467,19 @@ class Operation:
         return [method.upper() for method in HTTP_METHODS if isinstance(item.get(method), Mapping)]
 
     @property
+    def parameters(self) -> dict[tuple[str, str], Mapping[str, Any]]:
+        """Parameters by (location, name), the path item's and the operation's own; the operation's
+        replace the path item's of the same place and name (header names are case-insensitive)."""
+        item = self.spec.document["paths"][self.path]
+        found: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for parameter in [*(item.get("parameters") or []), *(self.node.get("parameters") or [])]:
+            if not isinstance(parameter, Mapping):
+                continue
+            location, name = str(parameter.get("in", "")), str(parameter.get("name", ""))
+            found[(location, name.lower() if location == "header" else name)] = parameter
+        return found
+
+    @property
     def served_elsewhere(self) -> list[str]:
         """Methods the API serves on the path outside this spec (:data:`SERVED_METHODS_EXTENSION`)."""
         item = self.spec.document["paths"][self.path]
@@ -423,7 +494,7 @@ class Operation:
     @property
     def bearer_required(self) -> bool:
         """Whether every way to call the operation needs an HTTP bearer token."""
-        schemes = (self.spec.document.get("components") or {}).get("securitySchemes") or {}
+        schemes = self.spec.security_schemes
         requirements = self.security
         if not requirements:
             return False
@@ -465,6 +536,7 @@ class Spec:
     # The URI its $refs resolve against (a file:// URI for a file).
     uri: str = field(default="", repr=False)
     _validators: dict[int, Draft202012Validator] = field(default_factory=dict, compare=False, repr=False)
+    _references: References = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_contract(cls, document: dict[str, Any], origin: str) -> Spec:
@@ -480,18 +552,25 @@ class Spec:
         return str((self.document.get("info") or {}).get("version", ""))
 
     @functools.cached_property
+    def operations(self) -> tuple[Operation, ...]:
+        """Every operation the spec documents, in the order of its paths and of :data:`HTTP_METHODS`."""
+        return tuple(
+            Operation(self, str(path), method, item[method])
+            for path, item in (self.document.get("paths") or {}).items()
+            if isinstance(item, Mapping)
+            for method in HTTP_METHODS
+            if isinstance(item.get(method), Mapping)
+        )
+
+    @functools.cached_property
     def operation(self) -> Operation:
         """The create operation: by ``operationId``, else ``POST /phone-numbers``; SpecError if neither."""
         fallback: Operation | None = None
-        for path, item in (self.document.get("paths") or {}).items():
-            for method in HTTP_METHODS:
-                node = item.get(method) if isinstance(item, Mapping) else None
-                if not isinstance(node, Mapping):
-                    continue
-                if node.get("operationId") == OPERATION_ID:
-                    return Operation(self, str(path), method, node)
-                if path == OPERATION_PATH and method == OPERATION_METHOD:
-                    fallback = Operation(self, str(path), method, node)
+        for operation in self.operations:
+            if operation.operation_id == OPERATION_ID:
+                return operation
+            if operation.path == OPERATION_PATH and operation.method == OPERATION_METHOD:
+                fallback = operation
         if fallback is None:
             raise SpecError(
                 f"spec {self.origin} has no operation {OPERATION_ID} "
@@ -504,6 +583,40 @@ class Spec:
         operation = self.operation
         operation.request_schema()
         return operation
+
+    @property
+    def security_schemes(self) -> dict[str, Mapping[str, Any]]:
+        """``components/securitySchemes`` by name."""
+        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
+        return {str(name): scheme for name, scheme in schemes.items() if isinstance(scheme, Mapping)}
+
+    def reference(self, node: Any) -> Reference | None:
+        """The ``$ref`` a node of the contract was written as (through a one-item ``allOf`` wrapper
+        too); None when it was written inline, or is not a node of this contract."""
+        found = self._references.get(id(node))
+        return found[0] if found is not None and found[1] is node else None
+
+    def follow(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``schema``, or the contract schema it stands for when it is a recursive ``$ref`` the contract
+        keeps (``#/components/schemas/PhoneNumber`` inside PhoneNumber itself)."""
+        pointer = schema.get("$ref")
+        if not isinstance(pointer, str):
+            return schema
+        try:
+            target = self._contract_registry.resolver(_TEXT_URI).lookup(pointer).contents
+        except (Unresolvable, PointerToNowhere, NoSuchResource):
+            raise SpecError(f"spec {self.origin}: recursive $ref {pointer!r} points nowhere") from None
+        siblings = {key: value for key, value in schema.items() if key != "$ref"}
+        if not siblings or not isinstance(target, dict):
+            return target if isinstance(target, Mapping) else {}
+        return _normalize({"allOf": [target], **siblings})
+
+    @functools.cached_property
+    def _contract_registry(self) -> Registry[Any]:
+        # The pointers the contract keeps are local (``#/...``): the contract alone resolves them.
+        resource = Resource.from_contents(self.document, default_specification=DRAFT202012)
+        registry: Registry[Any] = Registry().with_resource(_TEXT_URI, resource)
+        return registry
 
     @property
     def server_urls(self) -> list[str]:
@@ -709,6 +822,7 @@ __all__ = [
     "OPERATION_ID",
     "SERVED_METHODS_EXTENSION",
     "Operation",
+    "Reference",
     "ResponseSpec",
     "Spec",
     "SpecError",

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "phone_contract.learn.command",
         "propose the spec update that recorded exchanges (HAR) call for",
     ),
+    "proxy": ("phone_contract.proxy.command", "forward an app's requests to the API and check every answer"),
 }
 
 

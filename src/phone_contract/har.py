@@ -267,8 +267,10 @@ def _body_text(redactor: Redactor, raw: bytes) -> tuple[str, str | None]:
     except ValueError:
         return redactor.text(text), None
     redacted = redactor.value(document)
-    # The text as sent wherever there was nothing to hide; re-serialised only where something went.
-    return (text if redacted == document else json.dumps(redacted, ensure_ascii=False)), None
+    if redacted != document:
+        return json.dumps(redacted, ensure_ascii=False), None
+    # The text as sent where no field had to go; still scrubbed, for a secret echoed as a number.
+    return redactor.text(text), None
 
 
 def _content_type(headers: Sequence[tuple[str, str]]) -> str:

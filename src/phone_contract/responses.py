@@ -12,7 +12,7 @@ raise the same :class:`ContractViolation`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from freya_phone_numbers_client.strict import (
@@ -35,6 +35,7 @@ __all__ = [
     "check_response",
     "contract",
     "json_path",
+    "token_echoes",
     "undocumented_fields",
 ]
 
@@ -68,6 +69,18 @@ def undocumented_fields(status_code: int, body: object, *, spec: Spec | None = N
     if schema is None:
         return []
     return sorted(set(_walk_undocumented(schema, body, [])))
+
+
+def token_echoes(token: str, headers: Iterable[tuple[str, str]], body: bytes) -> list[Violation]:
+    """Where a response repeats the bearer ``token`` its request carried: a header, or the body."""
+    violations = [
+        Violation(f"header {name.lower()}", "no bearer token", "the bearer token")
+        for name, value in headers
+        if token in value
+    ]
+    if token.encode() in body:
+        violations.append(Violation("$ (body)", "no bearer token", "the bearer token"))
+    return violations
 
 
 # --- undocumented fields -------------------------------------------------------------------------

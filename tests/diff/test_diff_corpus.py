@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from phone_contract.diff import RULES, Bump, DiffResult, LoadedSpec, diff_specs, load
+from phone_contract._spec import Spec
+from phone_contract.diff import RULES, Bump, DiffResult, diff_specs, load
+from tests.restatements import allof_wrapped
 
 CORPUS = Path(__file__).parent / "corpus"
 BASE = CORPUS / "base.yaml"
@@ -61,7 +63,7 @@ def case_specs(case: dict[str, Any], where: Path) -> tuple[str, str]:
     return paths[0], paths[1]
 
 
-_LOADED: dict[Path, tuple[LoadedSpec, LoadedSpec]] = {}
+_LOADED: dict[Path, tuple[Spec, Spec]] = {}
 
 
 def run_case(path: Path, direction: str, where: Path) -> DiffResult:
@@ -90,6 +92,20 @@ def test_case_classifies_every_change(path: Path, direction: str, tmp_path: Path
     assert rows(result) == expected
     # The exit status follows the classification: 1 exactly when something breaks clients.
     assert result.breaks_clients == any(row[2] == "breaking" for row in expected)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+def test_a_case_classifies_the_same_when_new_is_written_in_another_layout(path: Path, tmp_path: Path) -> None:
+    """The diff compares contracts: NEW with every schema $ref wrapped in a one-item allOf (and a
+    description beside it) changes nothing in what is found, renames included."""
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    old_path, new_path = case_specs(case, tmp_path)
+    new_document = yaml.safe_load(Path(new_path).read_text(encoding="utf-8"))
+    wrapped = tmp_path / "new-wrapped.yaml"
+    wrapped.write_text(allof_wrapped(new_document)["spec.yaml"], encoding="utf-8")
+    old, new = load(old_path), load(str(wrapped))
+    assert rows(diff_specs(old, new)) == expected_rows(path, "forward")
+    assert rows(diff_specs(new, old)) == expected_rows(path, "reverse")
 
 
 def test_corpus_covers_every_rule_in_both_directions() -> None:

@@ -1,12 +1,17 @@
-"""``phone-contract diff``: what changed between two versions of the spec, and whom it breaks."""
+"""``phone-contract diff``: what changed between two versions of the spec, and whom it breaks.
+
+Both sides are read through the spec model (:mod:`phone_contract._spec`) and compared as contracts:
+every ``$ref`` resolved and ``allOf`` wrappers merged, so that a spec restated in another layout
+compares as the same spec.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from phone_contract.diff.loading import LoadedSpec, load
+from phone_contract._spec import Spec
+from phone_contract.diff.loading import load
 from phone_contract.diff.model import Bump, Change, DiffResult, Version
-from phone_contract.diff.refs import Resolver
 from phone_contract.diff.rules import RULES, Effect, Rule, Side
 from phone_contract.diff.walk.operations import SpecWalk
 
@@ -16,25 +21,38 @@ __all__ = [
     "Change",
     "DiffResult",
     "Effect",
-    "LoadedSpec",
     "Rule",
     "Side",
     "diff_specs",
     "load",
 ]
 
+# Component sections that only hold what operations refer to. In the contract every use is resolved
+# where it is used, so whether a spec keeps them in components, and under which names, is layout.
+_REUSABLE = frozenset(
+    {"schemas", "responses", "parameters", "examples", "requestBodies", "headers", "links", "callbacks"}
+)
 
-def _without_version(document: dict[str, Any]) -> dict[str, Any]:
-    info = {k: v for k, v in (document.get("info") or {}).items() if k != "version"}
-    return {**document, "info": info}
+
+def _compared(spec: Spec) -> dict[str, Any]:
+    """What "the documents differ" looks at: the contract without info.version and reusable parts,
+    with servers as the URLs they default to."""
+    document = spec.document
+    components = {k: v for k, v in (document.get("components") or {}).items() if k not in _REUSABLE}
+    return {
+        **document,
+        "info": {k: v for k, v in (document.get("info") or {}).items() if k != "version"},
+        "servers": spec.server_urls,
+        "components": components,
+    }
 
 
-def diff_specs(old: LoadedSpec, new: LoadedSpec) -> DiffResult:
+def diff_specs(old: Spec, new: Spec) -> DiffResult:
     """Every change from ``old`` to ``new``, in operation order."""
-    changes = SpecWalk(Resolver(old.document, old.origin), Resolver(new.document, new.origin)).run()
+    changes = SpecWalk(old, new).run()
     return DiffResult(
         old=Version(old.origin, old.version),
         new=Version(new.origin, new.version),
         changes=tuple(changes),
-        documents_differ=_without_version(old.document) != _without_version(new.document),
+        documents_differ=_compared(old) != _compared(new),
     )

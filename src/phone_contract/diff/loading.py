@@ -2,54 +2,63 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+import tarfile
+import tempfile
+from pathlib import Path, PurePosixPath
 
 from phone_contract._exit import UsageError
-from phone_contract._spec import parse_spec
+from phone_contract._spec import Spec, parse_spec
 
 GIT_PREFIX = "git:"
 
 
-@dataclass(frozen=True)
-class LoadedSpec:
-    origin: str
-    document: dict[str, Any]
+def load(source: str) -> Spec:
+    """The spec model of one side; UsageError or SpecError (one line) when it cannot be used.
 
-    @property
-    def version(self) -> str:
-        return str(self.document.get("info", {}).get("version", ""))
+    Either side needs the create operation and its JSON request body, as every command does.
+    """
+    spec = _load_git(source) if source.startswith(GIT_PREFIX) else _load_file(source)
+    spec.require_operation()
+    return spec
 
 
-def read_source(source: str) -> str:
-    """The text of ``source``; UsageError with one line when it cannot be had."""
-    if source.startswith(GIT_PREFIX):
-        return _read_git(source)
+def _load_file(source: str) -> Spec:
     try:
-        return Path(source).read_text(encoding="utf-8")
+        text = Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UsageError(f"cannot read {source}: {reason}") from None
+    # Read where it lies, so that its sibling-file $refs resolve beside it.
+    return parse_spec(text, source, base_uri=Path(source).resolve().as_uri())
 
 
-def _read_git(source: str) -> str:
+def _load_git(source: str) -> Spec:
     rev, sep, path = source[len(GIT_PREFIX) :].partition(":")
     if not sep or not rev or not path:
         raise UsageError(f"{source}: expected git:REV:path, e.g. git:HEAD:spec/phone-numbers.openapi.yaml")
+    # `git show REV:path` takes path from the repository root, as `git show` users expect.
+    text = _git(source, "show", f"{rev}:{path}").decode("utf-8", errors="replace")
+    folder = PurePosixPath(path).parent
+    # The spec's folder as it is at REV, so that sibling-file $refs read the revision's files and
+    # never the working tree's. `REV:folder` names a tree, from the root like `git show`.
+    archive = _git(source, "archive", "--format=tar", f"{rev}:{'' if str(folder) == '.' else folder}")
+    with tempfile.TemporaryDirectory(prefix="phone-contract-diff-") as where:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(where, filter="data")
+        # The model holds everything it read: the folder can go once it is built.
+        return parse_spec(text, source, base_uri=(Path(where) / PurePosixPath(path).name).as_uri())
+
+
+def _git(source: str, *args: str) -> bytes:
     git = shutil.which("git")
     if git is None:
         raise UsageError(f"{source}: git is not installed")
-    # `git show REV:path` takes path from the repository root, as `git show` users expect.
-    result = subprocess.run([git, "show", f"{rev}:{path}"], capture_output=True, text=True, check=False)
+    result = subprocess.run([git, *args], capture_output=True, check=False)
     if result.returncode != 0:
-        reason = next((line for line in result.stderr.splitlines() if line.strip()), "git show failed")
+        errors = result.stderr.decode("utf-8", errors="replace").splitlines()
+        reason = next((line for line in errors if line.strip()), f"git {args[0]} failed")
         raise UsageError(f"{source}: {reason.removeprefix('fatal: ')}")
     return result.stdout
-
-
-def load(source: str) -> LoadedSpec:
-    """Read, parse and validate one side (SpecError when it is not valid YAML or OpenAPI)."""
-    return LoadedSpec(origin=source, document=parse_spec(read_source(source), source).raw)

@@ -76,4 +76,4 @@ class DiffResult:
         if any(change.rule.additive for change in self.changes):
             return Bump.MINOR
         # Renames and prose (descriptions, examples) change no data: a patch release.
-        return Bump.PATCH if self.documents_differ else Bump.NONE
+        return Bump.PATCH if self.changes or self.documents_differ else Bump.NONE

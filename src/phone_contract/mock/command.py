@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import socket
 from pathlib import Path
@@ -12,6 +11,7 @@ import uvicorn
 
 from phone_contract import _argtypes as argtypes
 from phone_contract._exit import Exit, UsageError
+from phone_contract._listen import listen
 from phone_contract.mock.app import DEFAULT_TOKEN, create_app
 from phone_contract.mock.faults import FAULTS
 from phone_contract.mock.store import DEFAULT_CAPACITY
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         slow_seconds=args.slow_seconds,
         mount=SERVED_MOUNT,
     )
-    sock = _listen(args.host, args.port)
+    sock = listen(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
     fault_note = f", fault {args.fault}" if args.fault else ""
@@ -105,22 +105,3 @@ def _serve(app: object, sock: socket.socket, *, access_log: bool) -> None:
         proxy_headers=False,
     )
     uvicorn.Server(config).run(sockets=[sock])
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """Bind before uvicorn does, so a taken port or bad host is one line and exit 2, not a traceback."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    family, kind, proto, _, address = infos[0]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(address)
-        sock.listen(2048)
-    except OSError as exc:
-        sock.close()
-        reason = "port already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
-        raise UsageError(f"cannot listen on {host}:{port}: {reason}") from None
-    return sock

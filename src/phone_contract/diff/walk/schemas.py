@@ -1,7 +1,9 @@
 """Compare two schemas that sit at the same place, one keyword family at a time.
 
 Each check names what it found as widened, narrowed or changed; :mod:`..rules` turns that into
-breaking or compatible according to the side (request or response) the schema is on.
+breaking or compatible according to the side (request or response) the schema is on. The schemas
+are the contract's (refs resolved, allOf wrappers merged); the spec model says which named schema
+each one was written as, which is how renames are seen and recursion is stopped.
 """
 
 from __future__ import annotations
@@ -9,16 +11,18 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from phone_contract.diff.refs import Node, Resolver, short_name
+from phone_contract._spec import Spec
 from phone_contract.diff.rules import Side
 
+Node = Mapping[str, Any]
 # (rule id, JSON path, message)
 Emit = Callable[[str, str, str], None]
+# The pairs of named schemas (their $ref targets) being compared above the current place.
 Stack = tuple[tuple[str | None, str | None], ...]
 
 _LENGTH_LOWER = ("minLength", "minItems", "minProperties")
@@ -80,8 +84,8 @@ def _set_direction(old: frozenset[str] | set[str] | None, new: frozenset[str] | 
 
 @dataclass(frozen=True)
 class SchemaWalk:
-    old: Resolver
-    new: Resolver
+    old: Spec
+    new: Spec
     side: Side
     emit: Emit
 
@@ -90,21 +94,22 @@ class SchemaWalk:
             self.emit(f"{self.side}-{aspect}-{direction}", path, message)
 
     def compare(self, old: Any, new: Any, path: str = "$", stack: Stack = ()) -> None:
-        before, after = self.old.resolve(old), self.new.resolve(new)
-        if before.ref is not None or after.ref is not None:
+        # A boolean schema has none of the keywords compared here: it reads as {}.
+        old, new = (schema if isinstance(schema, Mapping) else {} for schema in (old, new))
+        before, after = self.old.reference(old), self.new.reference(new)
+        if before is not None or after is not None:
             # Recursive schemas: a pair of places already being compared higher up is not entered again.
-            key = (before.ref, after.ref)
+            key = (before.target if before else None, after.target if after else None)
             if key in stack:
                 return
             stack = (*stack, key)
-            if before.ref is not None and after.ref is not None and before.ref != after.ref:
+            if before is not None and after is not None and before.name != after.name:
                 self.emit(
                     "ref-renamed",
                     path,
-                    f"schema {short_name(before.ref)} is now {short_name(after.ref)},"
-                    " and so is its generated model class",
+                    f"schema {before.name} is now {after.name}, and so is its generated model class",
                 )
-        o, n = before.node, after.node
+        o, n = self.old.follow(old), self.new.follow(new)
         self._type(o, n, path)
         self._enum(o, n, path)
         self._bounds(o, n, path)
