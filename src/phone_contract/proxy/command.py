@@ -33,7 +33,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--host", metavar="HOST", default="127.0.0.1", help="address to listen on (loopback only by default)"
     )
     parser.add_argument(
-        "--port", type=argtypes.port, default=8000, help="port to listen on (default: 8000; 0 picks one)"
+        "--port",
+        metavar="PORT",
+        type=argtypes.port,
+        default=8000,
+        help="port to listen on (0 picks a free one)",
     )
     parser.add_argument(
         "--har", type=Path, metavar="PATH", help="record every exchange, redacted, to this HAR file"
