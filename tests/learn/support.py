@@ -141,9 +141,8 @@ def write_evolved(folder: Path) -> Path:
     return path
 
 
-def drive(base_url: str, har: Path, token: str) -> None:
-    """Talk to the (evolved) API as an app would, recording every exchange into ``har``."""
-    recorder = HarRecorder(Redactor(token))
+def exercise(base_url: str, token: str) -> list[httpx.Response]:
+    """Talk to the (evolved) API as an app would: creates of every kind the evolution touches, a list."""
     sends: list[tuple[str, Any]] = [
         (
             "POST",
@@ -157,39 +156,59 @@ def drive(base_url: str, har: Path, token: str) -> None:
     ]
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=10) as client:
-        for method, sent in sends:
-            started = datetime.now(UTC)
-            response = client.request(method, "/phone-numbers", json=sent)
-            request = response.request
-            recorder.add(
-                Exchange(
-                    started=started,
-                    method=method,
-                    url=str(request.url),
-                    request_headers=list(request.headers.items()),
-                    request_body=request.content,
-                    status=response.status_code,
-                    reason=response.reason_phrase,
-                    response_headers=list(response.headers.items()),
-                    response_body=response.content,
-                    elapsed=response.elapsed.total_seconds(),
-                )
+        return [client.request(method, "/phone-numbers", json=sent) for method, sent in sends]
+
+
+def drive(base_url: str, har: Path, token: str) -> None:
+    """:func:`exercise`, every exchange recorded into ``har`` by our own small recorder."""
+    recorder = HarRecorder(Redactor(token))
+    for response in exercise(base_url, token):
+        request = response.request
+        recorder.add(
+            Exchange(
+                started=datetime.now(UTC),
+                method=request.method,
+                url=str(request.url),
+                request_headers=list(request.headers.items()),
+                request_body=request.content,
+                status=response.status_code,
+                reason=response.reason_phrase,
+                response_headers=list(response.headers.items()),
+                response_body=response.content,
+                elapsed=response.elapsed.total_seconds(),
             )
+        )
     recorder.write(har)
 
 
 @contextmanager
 def serve(spec: Path, log_path: Path, token: str = TOKEN) -> Iterator[str]:
     """``python -m phone_contract.cli mock --spec SPEC --port 0``, as a user runs it; yields its base URL."""
-    command = [sys.executable, "-m", "phone_contract.cli", "mock", "--spec", str(spec), "--port", "0"]
+    with _running(
+        ["mock", "--spec", str(spec), "--port", "0"], log_path, r"serving (http://\S+)/phone-numbers", token
+    ) as url:
+        yield url
+
+
+@contextmanager
+def proxy(upstream: str, har: Path, log_path: Path) -> Iterator[str]:
+    """``phone-contract proxy --upstream URL --port 0 --har PATH``; the HAR is complete once it stops."""
+    command = ["proxy", "--upstream", upstream, "--port", "0", "--har", str(har)]
+    with _running(command, log_path, r"proxy: (http://\S+) ->", TOKEN) as url:
+        yield url
+
+
+@contextmanager
+def _running(arguments: list[str], log_path: Path, ready: str, token: str) -> Iterator[str]:
+    command = [sys.executable, "-m", "phone_contract.cli", *arguments]
     env = {**os.environ, TOKEN_ENV_VAR: token}
     with log_path.open("w") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
-        while not (found := re.search(r"serving (http://\S+)/phone-numbers", log_path.read_text())):
+        while not (found := re.search(ready, log_path.read_text())):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the mock did not start:\n{log_path.read_text()}")
+                raise AssertionError(f"{arguments[0]} did not start:\n{log_path.read_text()}")
             time.sleep(0.05)
         yield found.group(1)
     finally:

@@ -13,7 +13,7 @@ from phone_contract._spec import load_spec
 from phone_contract.codegen import Inputs, generate
 from phone_contract.har import read_har
 from phone_contract.responses import check_response, undocumented_fields
-from tests.learn.support import TOKEN, copy_project_spec, drive, serve, write_evolved
+from tests.learn.support import TOKEN, copy_project_spec, drive, exercise, proxy, serve, write_evolved
 from tests.test_spec import redocly_lint
 
 
@@ -73,3 +73,23 @@ def test_learn_closes_the_loop_on_an_evolved_api(tmp_path: Path) -> None:
     project = generate(tmp_path / "client", Inputs(spec=spec))
     models = "".join(path.read_text(encoding="utf-8") for path in project.rglob("phone_number_config.py"))
     assert "config_type" in models
+
+
+def test_learn_reads_what_the_proxy_recorded(tmp_path: Path) -> None:
+    """The same evolved API, recorded by ``phone-contract proxy --har`` in front of it: the same lesson."""
+    har = tmp_path / "session.har"
+    evolved = write_evolved(tmp_path)
+    with (
+        serve(evolved, tmp_path / "mock.log") as upstream,
+        proxy(upstream, har, tmp_path / "proxy.log") as base_url,
+    ):
+        assert [r.status_code for r in exercise(base_url, TOKEN)] == [201, 201, 201, 400, 201, 405]
+    spec = copy_project_spec(tmp_path)
+    learned = _learn(str(har), "--spec", str(spec), "--write")
+    assert learned.returncode == 1, learned.stderr
+    assert TOKEN not in learned.stdout + har.read_text(encoding="utf-8")
+    assert "session.har entries 1, 5" in learned.stdout
+    assert _learn(str(har), "--spec", str(spec)).returncode == 0
+    model = load_spec(spec)
+    assert model.operation.served_elsewhere == ["GET"]
+    assert "configType" in model.document["components"]["schemas"]["PhoneNumberConfig"]["properties"]
