@@ -2,10 +2,12 @@
 
 - ``evidence``: HAR files read into observations (where each came from, bodies as JSON).
 - ``never``: what must never be learned (5xx, secrets, broken successes, slowness): bugs to report.
-- ``rules``: one function per learning rule, each proposing changes with their evidence.
+- ``change``: what the rules read (the evidence) and produce (changes with evidence, findings).
+- ``response_rules``, ``request_rules``: one function per learning rule; ``rules`` lists them in order.
 - ``infer``: a schema for observed values (genson, formats, nothing required).
 - ``schemas``: walking a contract schema beside a value, keeping pointers.
-- ``edit``: the spec file edited in place (ruamel.yaml round-trip), where each schema was written.
+- ``edit``: the edits a rule can propose, each applied where the contract node was written.
+- ``specfile``: the spec file as round-trip data (ruamel.yaml), merged back into the text as written.
 - ``engine``: the loop of rules, edits and re-reading; the proposal and its diff.
 - ``coverage``: how much of the spec the exchanges exercised (reusable by the gate).
 - ``command``: the CLI edge.

@@ -18,10 +18,10 @@ from phone_contract._redact import Redactor
 from phone_contract._spec import Spec, SpecError, parse_spec
 from phone_contract.learn.change import Change, Evidence, Finding, refs
 from phone_contract.learn.coverage import Coverage, coverage
-from phone_contract.learn.edit import SpecFile
 from phone_contract.learn.evidence import Observation, of_operation, redactor_for
 from phone_contract.learn.never import never_learn
 from phone_contract.learn.rules import RULES
+from phone_contract.learn.specfile import SpecFile
 from phone_contract.responses import check_response
 
 MAX_ROUNDS = 4

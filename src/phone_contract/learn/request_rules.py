@@ -14,12 +14,12 @@ from jsonschema import ValidationError
 
 from phone_contract._paths import json_path
 from phone_contract._secrets import SECRET_KEYS
-from phone_contract._spec import Spec, properties_of
+from phone_contract._spec import properties_of
 from phone_contract.learn.change import Change, Evidence, Finding, describe, refs, values_shown
 from phone_contract.learn.edit import AddProperty, DropRequired, RemoveProperty, Widen
 from phone_contract.learn.evidence import Observation
 from phone_contract.learn.infer import infer_schema, json_type
-from phone_contract.learn.schemas import Pointer, key_paths, property_pointer, without_secrets
+from phone_contract.learn.schemas import Pointer, key_paths, property_pointer, resolve, without_secrets
 
 # Refusals of a request body for what it holds.
 _REFUSED = frozenset({400, 422})
@@ -45,7 +45,7 @@ def loosened_request_constraints(evidence: Evidence) -> list[Change]:
         for error in evidence.spec.validator(schema).iter_errors(observation.request):
             at = (*base, *error.absolute_schema_path)[:-1]
             if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-                named = properties_of(_resolve(evidence.spec, at))
+                named = properties_of(resolve(evidence.spec, at))
                 for extra in error.instance:
                     if extra not in named:
                         groups[("add", at, extra)].append((observation, error))
@@ -137,13 +137,6 @@ def _loosen(
     )
 
 
-def _resolve(spec: Spec, pointer: Pointer) -> Any:
-    node: Any = spec.document
-    for step in pointer:
-        node = node[step]
-    return node
-
-
 def refused_request_fields(evidence: Evidence) -> list[Change]:
     """A body the spec calls valid that the API refused, where one field explains it: no longer accepted.
 
@@ -168,7 +161,7 @@ def refused_request_fields(evidence: Evidence) -> list[Change]:
     changes = []
     for field_path, seen in groups.items():
         located = _property(schema, base, field_path)
-        parent = _resolve(evidence.spec, located[0][:-2]) if located else None
+        parent = resolve(evidence.spec, located[0][:-2]) if located else None
         name = field_path[-1]
         shown_path = "$." + ".".join(field_path)
         if located is None or name in (parent or {}).get("required", ()):

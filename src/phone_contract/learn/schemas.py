@@ -6,9 +6,18 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from phone_contract._secrets import SECRET_KEYS
+from phone_contract._spec import Spec
 
 Pointer = tuple[str | int, ...]
 Parts = tuple[str | int, ...]
+
+
+def resolve(spec: Spec, pointer: Pointer) -> Any:
+    """The contract node at ``pointer``."""
+    node: Any = spec.document
+    for step in pointer:
+        node = node[step]
+    return node
 
 
 def property_pointer(schema: Any, at: Pointer, name: str) -> tuple[Pointer, Any] | None:
