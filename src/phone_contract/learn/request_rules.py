@@ -105,36 +105,58 @@ def _loosen(
         )
     keyword, at = key
     limit = first.validator_value
-    widen: Widen | None = None
-    said = ""
-    if keyword in ("maxLength", "minLength"):
-        lengths = [len(v) for v in values if isinstance(v, str)]
-        bound = max(lengths) if keyword == "maxLength" else min(lengths)
-        widen, said = (
-            Widen(at, set=((keyword, bound),)),
-            f"{keyword} {limit} -> {bound} (sent {bound} characters)",
-        )
-    elif keyword in ("maximum", "minimum"):
-        numbers = [v for v in values if isinstance(v, int | float)]
-        extreme = max(numbers) if keyword == "maximum" else min(numbers)
-        widen, said = Widen(at, set=((keyword, extreme),)), f"{keyword} {limit} -> {extreme}"
-    elif keyword in ("format", "pattern", "const", "exclusiveMaximum", "exclusiveMinimum"):
-        widen, said = Widen(at, drop=(keyword,)), f"{keyword} {limit} is not enforced, dropped"
-    elif keyword == "type":
-        types = tuple(sorted({json_type(v) for v in values}))
-        widen, said = Widen(at, types=types), f"also {' or '.join(types)}"
-    elif keyword == "enum":
-        widen = Widen(at, enum=tuple(dict.fromkeys(v for v in values if not isinstance(v, dict | list))))
-        said = "more enum values accepted"
-    if widen is None:
+    loosened = _loosened(keyword, limit, at, values)
+    if loosened is None:
         return None
+    widen, said, why = loosened
     return Change(
         ("request-loosen", keyword, at),
         f"request {path}: {said}",
-        f"the API accepted a body that broke {keyword} {limit} ({said}).",
+        why,
         (accepted, f"sent: {values_shown(evidence.redactor, values, secret)}"),
         widen,
     )
+
+
+def _loosened(keyword: str, limit: Any, at: Pointer, values: list[Any]) -> tuple[Widen, str, str] | None:
+    """The edit that admits ``values`` past ``keyword``, what it does, and why (for the description)."""
+    if keyword in ("maxLength", "minLength"):
+        lengths = [len(v) for v in values if isinstance(v, str)]
+        bound = max(lengths) if keyword == "maxLength" else min(lengths)
+        return (
+            Widen(at, set=((keyword, bound),)),
+            f"{keyword} {limit} -> {bound}",
+            f"the API accepts {bound} characters ({keyword} was {limit}).",
+        )
+    if keyword in ("maximum", "minimum"):
+        numbers = [v for v in values if isinstance(v, int | float)]
+        extreme = max(numbers) if keyword == "maximum" else min(numbers)
+        return (
+            Widen(at, set=((keyword, extreme),)),
+            f"{keyword} {limit} -> {extreme}",
+            f"the API accepts {extreme} ({keyword} was {limit}).",
+        )
+    if keyword in ("format", "pattern", "const", "exclusiveMaximum", "exclusiveMinimum"):
+        return (
+            Widen(at, drop=(keyword,)),
+            f"{keyword} {limit} is not enforced, dropped",
+            f"the API accepts values that break {keyword} {limit}.",
+        )
+    if keyword == "type":
+        types = tuple(sorted({json_type(v) for v in values}))
+        return (
+            Widen(at, types=types),
+            f"also {' or '.join(types)}",
+            f"the API accepts {' and '.join(types)} too.",
+        )
+    if keyword == "enum":
+        extra = tuple(dict.fromkeys(v for v in values if not isinstance(v, dict | list)))
+        return (
+            Widen(at, enum=extra),
+            f"enum gains {list(extra)}",
+            "the API accepts more values than the enum named.",
+        )
+    return None
 
 
 def refused_request_fields(evidence: Evidence) -> list[Change]:

@@ -100,7 +100,9 @@ class _Widening:
         return Change(
             key=("widen-response-field", at),
             summary=f"{self.path}: {said}",
-            why=f"{said} (e.g. {values_shown(redactor, self.values[:1], self.secret)}).",
+            why=f"{said}."
+            if self.types == {"null"} and not self.drop_format
+            else f"{said} (e.g. {values_shown(redactor, self.values[:1], self.secret)}).",
             evidence=(
                 f"seen in {refs(self.seen)}",
                 f"observed: {values_shown(redactor, self.values, self.secret)}",
