@@ -61,7 +61,13 @@ class SpecFile:
             if group[0] == "conflict":
                 return edited  # an edit inside a line the writer reformats: take the writer's file
             merged += group[1]
-        return "".join(merged)
+        text = "".join(merged)
+        # A merge aligns lines, and spec files repeat lines ("type: string"): keep it only if it says
+        # exactly what the edited data says.
+        return text if self._load(text) == self._load(edited) else edited
+
+    def _load(self, text: str) -> Any:
+        return json.loads(text) if self.is_json else YAML(typ="safe", pure=True).load(text)
 
     def _dump(self) -> str:
         if self.is_json:
