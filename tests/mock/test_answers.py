@@ -15,7 +15,7 @@ from phone_contract import default_spec_path, load_spec
 from phone_contract.mock import FAULTS, create_app
 from phone_contract.responses import check_response, undocumented_fields
 
-from .support import error_of, phone_number_of, post_raw, request, valid_body
+from .support import AUTH, error_of, phone_number_of, post_raw, request, served_mock, valid_body
 
 Document = dict[str, Any]
 
@@ -158,3 +158,20 @@ def test_faults_that_name_a_field_find_one_on_another_spec(
         assert "tok" in broken.text
     else:
         assert [violation.path for violation in violations] == [f"$.data.result.phoneNumber.{where}"]
+
+
+def test_the_served_mock_follows_a_changed_spec(tmp_path: Path) -> None:
+    def change(document: Document) -> None:
+        config = _schemas(document)["PhoneNumberConfig"]["properties"]
+        config["configType"] = {"type": "string", "example": "sip-trunk"}
+        del config["voiceConfig"]
+
+    path = _spec(tmp_path, change)
+    with served_mock("--spec", str(path)) as base_url:
+        sent = valid_body(config={"voiceConfig": "premium"})
+        response = httpx.post(f"{base_url}/phone-numbers", json=sent, headers=AUTH)
+    assert response.status_code == 201
+    config = phone_number_of(response)["config"]
+    assert config["configType"] == "sip-trunk"
+    assert "voiceConfig" not in config
+    _conforms(response, path)
