@@ -175,3 +175,15 @@ def test_the_served_mock_follows_a_changed_spec(tmp_path: Path) -> None:
     assert config["configType"] == "sip-trunk"
     assert "voiceConfig" not in config
     _conforms(response, path)
+
+
+def test_a_write_only_property_is_never_answered(tmp_path: Path) -> None:
+    def add(document: Document) -> None:
+        properties = _schemas(document)["PhoneNumber"]["properties"]
+        properties["provisioningKey"] = {"type": "string", "writeOnly": True}
+
+    path = _spec(tmp_path, add)
+    response = request(create_app(spec_path=path), json=valid_body())
+    assert response.status_code == 201
+    assert "provisioningKey" not in phone_number_of(response)
+    _conforms(response, path)

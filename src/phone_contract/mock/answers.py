@@ -67,6 +67,8 @@ class Answers:
         self.success_status = operation.success_status
         success = operation.response_for(self.success_status)
         schema = success.schema() if success is not None else None
+        # A success response documented without a JSON body is answered without one.
+        self.has_body = schema is not None
         example = _first_example(success)
         self.root = compile_node(spec, schema, "body", example)
         self.created_path = operation.created_path

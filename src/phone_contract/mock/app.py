@@ -138,7 +138,7 @@ class MockApp:
             await asyncio.sleep(self.slow_seconds)
         status = 200 if self.fault == "wrong-status" else self._success_status
         content_type = b"text/plain; charset=utf-8" if self.fault == "wrong-content-type" else JSON
-        await send_bytes(send, status, dump(body), content_type)
+        await send_bytes(send, status, dump(body) if self.answers.has_body else b"", content_type)
 
     async def _payload(
         self, headers: dict[bytes, bytes], receive: Receive, send: Send

@@ -159,6 +159,8 @@ def compile_node(
         node.properties = {
             key: compile_node(spec, sub, key, _child(example, key), sent_properties.get(key), depth=depth + 1)
             for key, sub in properties.items()
+            # A writeOnly property is documented for requests only (OpenAPI 3.1): never answered.
+            if not (isinstance(sub, Mapping) and sub.get("writeOnly") is True)
         }
         node.default = {key: child.default for key, child in node.properties.items()}
         return node
