@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -82,3 +88,23 @@ def phone_number_of(response: httpx.Response) -> dict[str, Any]:
     body = json.loads(response.content)
     phone_number: dict[str, Any] = body["data"]["result"]["phoneNumber"]
     return phone_number
+
+
+@contextlib.contextmanager
+def served_mock(*argv: str, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """``phone-contract mock ARGV`` as a real process on a free loopback port; yields its base URL
+    (``http://127.0.0.1:PORT/api/v2``: where the spec's server mounts the API)."""
+    command = [sys.executable, "-m", "phone_contract.cli", "mock", "--port", "0", "--no-access-log", *argv]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(env or os.environ)
+    )
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()  # printed once the socket listens
+        match = re.search(r"(http://127\.0\.0\.1:\d+\S*)/phone-numbers ", banner)
+        assert match, banner + (process.stderr.read() if process.stderr else "")
+        yield match[1]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=10)
+        assert "Traceback" not in stderr, stderr

@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -19,7 +16,7 @@ import pytest
 from phone_contract.cli import main
 from phone_contract.mock import DEFAULT_TOKEN, FAULTS, MockApp, command
 
-from .support import request, valid_body
+from .support import request, served_mock, valid_body
 
 ENV_TOKEN = "token-from-the-environment"
 
@@ -27,24 +24,10 @@ ENV_TOKEN = "token-from-the-environment"
 @pytest.fixture(scope="module")
 def served() -> Iterator[str]:
     """The mock served by ``phone-contract mock`` on a free loopback port; yields its /api/v2 base URL."""
-    env = {**os.environ, command.TOKEN_ENV: ENV_TOKEN}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "phone_contract.cli", "mock", "--port", "0", "--no-access-log"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        assert process.stdout is not None
-        banner = process.stdout.readline()  # printed once the socket listens
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/api/v2/phone-numbers", banner)
-        assert match, banner
-        yield f"http://127.0.0.1:{match[1]}/api/v2"
-    finally:
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=10)
-        assert "Traceback" not in stderr, stderr
+    with served_mock(env={**os.environ, command.TOKEN_ENV: ENV_TOKEN}) as base_url:
+        # The project's spec names https://app.freyavoice.ai/api/v2: the mount comes from it.
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api/v2", base_url)
+        yield base_url
 
 
 def _post(base_url: str, body: Any, token: str = ENV_TOKEN) -> httpx.Response:

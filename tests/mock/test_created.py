@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from phone_contract import load_spec
+from phone_contract._spec import properties_of
 from phone_contract.mock import MockApp, create_app
 from phone_contract.mock.records import PASSWORD_MASK
 
@@ -55,21 +57,22 @@ def test_every_sent_field_is_echoed_back(app: MockApp) -> None:
     assert created["config"] == expected
 
 
-def test_unsent_config_gets_defaults_not_placeholders(app: MockApp) -> None:
+def test_unsent_fields_get_the_specs_example_not_placeholders(app: MockApp) -> None:
     sent = valid_body(config={"sipOutbound": {"endpoint": "sip.example.net"}})
     del sent["friendlyName"]
     response = request(app, json=sent)
     assert response.status_code == 201
     assert_conforms(response)
     created = phone_number_of(response)
-    assert "friendlyName" not in created
+    example = _spec_example()
+    # Every documented field is answered; what was not sent comes from the spec's own example.
+    assert created.keys() == _documented(created_schema()).keys()
+    assert created["friendlyName"] == example["friendlyName"]
     config = created["config"]
     assert config["sipOutbound"]["endpoint"] == "sip.example.net"
-    assert config["sipOutbound"]["transportProtocol"] == "UDP"
-    assert config["emergencyCalls"] is False
-    assert config["originationUri"] == f"sip:{sent['number']}@sip.freyavoice.ai"
-    assert "inboundAgentId" not in config
-    assert "inboundAgentName" not in created
+    assert config["sipOutbound"]["transportProtocol"] == example["config"]["sipOutbound"]["transportProtocol"]
+    assert config["emergencyCalls"] is example["config"]["emergencyCalls"]
+    assert config["sipInbound"] == example["config"]["sipInbound"]
     assert not any(value in ("string", "<string>") for value in _leaves(created))
 
 
@@ -85,10 +88,11 @@ def test_generated_fields_are_fresh_ids_and_rfc3339_times(app: MockApp) -> None:
     assert datetime.fromisoformat(second["createdAt"]) >= datetime.fromisoformat(first["createdAt"])
 
 
-def test_agents_sent_are_resolved_to_names(app: MockApp) -> None:
+def test_fields_no_request_can_send_come_from_the_specs_example(app: MockApp) -> None:
     created = phone_number_of(request(app, json=valid_body()))
-    assert created["inboundAgentName"] == "Inbound agent"
-    assert created["outboundAgentEntityType"] == "agent"
+    example = _spec_example()
+    for field in ("inboundAgentName", "outboundAgentEntityType", "inboundAgentWorkflowId"):
+        assert created[field] == example[field]
 
 
 def test_a_float_port_is_answered_as_an_integer(app: MockApp) -> None:
@@ -163,3 +167,24 @@ def _leaves(value: Any) -> list[Any]:
     if isinstance(value, list):
         return [leaf for item in value for leaf in _leaves(item)]
     return [value]
+
+
+def created_schema() -> dict[str, Any]:
+    """The created resource's schema, where the spec model says it sits in the success body."""
+    operation = load_spec().operation
+    schema: Any = operation.response_for(201).schema()  # type: ignore[union-attr]
+    for key in operation.created_path:
+        schema = properties_of(schema)[key]
+    return dict(schema)
+
+
+def _documented(schema: dict[str, Any]) -> dict[str, Any]:
+    return properties_of(schema)
+
+
+def _spec_example() -> dict[str, Any]:
+    operation = load_spec().operation
+    value: Any = next(iter(operation.response_for(201).examples().values()))  # type: ignore[union-attr]
+    for key in operation.created_path:
+        value = value[key]
+    return dict(value)

@@ -11,8 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
+from phone_contract import load_spec
+from phone_contract._spec import properties_of
 from phone_contract.mock import create_app
-from phone_contract.responses import check_response
+from phone_contract.mock.records import PASSWORD_MASK
+from phone_contract.responses import check_response, undocumented_fields
 
 from .support import AUTH, BASE_URL, assert_conforms, post_raw
 
@@ -71,3 +74,55 @@ def test_answers_to_arbitrary_bytes_conform(content: bytes, content_type: str | 
     response = post_raw(APP, content, content_type)
     assert response.status_code in DOCUMENTED
     assert_conforms(response)
+
+
+@STREAM
+@given(case=OPERATION.as_strategy(generation_mode=GenerationMode.POSITIVE))
+def test_a_created_number_holds_what_was_sent_and_every_documented_field(case: Any) -> None:
+    body = {**case.body, "workspaceId": str(uuid.uuid4())}
+    response = post_raw(APP, json.dumps(body).encode())
+    answer = json.loads(response.content)
+    assert undocumented_fields(201, answer) == []
+    created = answer["data"]["result"]["phoneNumber"]
+    _assert_complete(created, _created_schema())
+    _assert_echoed(body, created, _created_schema())
+
+
+def _created_schema() -> Any:
+    operation = load_spec().operation
+    schema: Any = operation.response_for(operation.success_status).schema()  # type: ignore[union-attr]
+    for key in operation.created_path:
+        schema = properties_of(schema)[key]
+    return schema
+
+
+def _assert_complete(value: Any, schema: Any) -> None:
+    """Every object in ``value`` holds every property its schema documents."""
+    properties = properties_of(schema)
+    if isinstance(value, dict) and properties:
+        assert value.keys() == properties.keys()
+        for key, item in value.items():
+            _assert_complete(item, properties[key])
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            _assert_complete(item, schema["items"])
+
+
+def _assert_echoed(sent: Any, got: Any, schema: Any) -> None:
+    """What was sent comes back as sent wherever the response documents it; a password masked."""
+    properties = properties_of(schema)
+    if isinstance(sent, dict) and properties:
+        for key, value in sent.items():
+            if key not in properties:
+                continue
+            if key == "password":
+                assert got[key] == PASSWORD_MASK
+            else:
+                _assert_echoed(value, got[key], properties[key])
+    elif isinstance(sent, list) and isinstance(schema.get("items"), dict):
+        assert len(got) == len(sent)
+        for one, other in zip(sent, got, strict=True):
+            _assert_echoed(one, other, schema["items"])
+    else:
+        assert got == sent
+        assert isinstance(got, bool) == isinstance(sent, bool)

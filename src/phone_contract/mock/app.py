@@ -15,6 +15,7 @@ from typing import Any
 
 from phone_contract._spec import load_spec
 from phone_contract.mock import faults as _faults
+from phone_contract.mock.answers import Answers
 from phone_contract.mock.asgi import (
     JSON,
     Disconnected,
@@ -26,9 +27,8 @@ from phone_contract.mock.asgi import (
     lifespan,
     read_body,
     send_bytes,
-    send_json,
 )
-from phone_contract.mock.records import created_body, error_body
+from phone_contract.mock.prefer import PreferError, Preferred, choose, preferences
 from phone_contract.mock.store import DEFAULT_CAPACITY, NumberStore
 from phone_contract.mock.validation import (
     MAX_BODY_BYTES,
@@ -41,7 +41,7 @@ from phone_contract.mock.validation import (
 # The documented development token: public on purpose, never a real credential.
 DEFAULT_TOKEN = "freya-dev-token"  # noqa: S105
 SPEC_ROUTE = "/openapi.yaml"
-REJECT_VALID_MAX_LENGTH = 15
+_AUTHENTICATE = (b"www-authenticate", b'Bearer realm="freya"')
 
 _log = logging.getLogger(__name__)
 
@@ -71,12 +71,17 @@ class MockApp:
         self.slow_seconds = slow_seconds
         spec = load_spec(spec_path)
         operation = spec.require_operation()
-        self._spec_bytes = spec.serialized()[0]
+        self._spec_bytes, spec_type = spec.serialized()
+        self._spec_type = spec_type.encode()
         self._validator = RequestValidator(spec)
+        # Compiled once here, so that a request costs a few dict builds (accept-invalid re-checks values).
+        self.answers = Answers(spec, trust_request=self.fault != "accept-invalid")
+        self._targets = _faults.FaultTargets.of(self.answers)
         self.operation_path = mount + operation.path
         self.spec_path = mount + SPEC_ROUTE
         # Allow lists the methods the spec documents for the path, never a guess.
         self._op_allow = ", ".join(operation.path_methods).encode()
+        self._success_status = self.answers.success_status
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -91,61 +96,99 @@ class MockApp:
         except Exception:
             # The tests prove no input gets here; if one ever does, answer like an API, not a traceback.
             _log.exception("mock: unexpected error")
-            await send_json(send, 500, error_body("internal_error", "Internal error in the mock"))
+            await self._error(send, 500, "Internal error in the mock")
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, method = scope["path"], scope["method"]
         if path == self.operation_path:
             if method != "POST":
-                message = f"Method {method} not allowed on {path}"
-                await send_json(send, 405, error_body("method_not_allowed", message), allow=self._op_allow)
+                await self._error(send, 405, f"Method {method} not allowed on {path}", allow=self._op_allow)
                 return
             await self._create(scope, receive, send)
         elif path == self.spec_path:
             if method not in ("GET", "HEAD"):
-                message = f"Method {method} not allowed on {path}"
-                await send_json(send, 405, error_body("method_not_allowed", message), allow=b"GET, HEAD")
+                await self._error(send, 405, f"Method {method} not allowed on {path}", allow=b"GET, HEAD")
                 return
             body = b"" if method == "HEAD" else self._spec_bytes
-            await send_bytes(send, 200, body, b"application/yaml", length=len(self._spec_bytes))
+            await send_bytes(send, 200, body, self._spec_type, length=len(self._spec_bytes))
         else:
-            await send_json(send, 404, error_body("not_found", f"No such path: {path}"))
+            await self._error(send, 404, f"No such path: {path}")
 
     async def _create(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope["headers"])
         token = self._authorized(headers.get(b"authorization"))
         if token is None and self.fault != "ignore-auth":
-            await send_json(
-                send, 401, error_body("unauthorized", "Missing or invalid bearer token"), auth=True
-            )
+            await self._error(send, 401, "Missing or invalid bearer token")
             return
-        try:
-            payload = await self._read_payload(headers, receive)
-        except BadRequest as exc:
-            await send_json(send, 400, error_body("validation_error", str(exc)))
+        payload = await self._payload(headers, receive, send)
+        if payload is None:
             return
-        except TooLarge:
-            message = f"Request body exceeds {MAX_BODY_BYTES} bytes"
-            await send_json(send, 413, error_body("payload_too_large", message))
+        # As with Prism, a preference is honoured for a request that is authorized and valid.
+        if b"prefer" in headers and await self._preferred(scope, send):
             return
-        if self.fault == "reject-valid" and len(payload["number"]) > REJECT_VALID_MAX_LENGTH:
-            message = f"number: must be at most {REJECT_VALID_MAX_LENGTH} characters"
-            await send_json(send, 400, error_body("validation_error", message))
+        refusal = self._refusal(payload)
+        if refusal is not None:
+            await self._error(send, *refusal)
             return
-        if self.fault == "server-error-edge" and len(_sip_headers(payload)) >= 2:
-            await send_json(send, 500, error_body("internal_error", "Internal server error"))
-            return
-        created = self.store.add(payload["workspaceId"], payload["number"])
-        if not created and self.fault != "accept-duplicate":
-            message = f"Phone number {payload['number']} already exists in this workspace"
-            await send_json(send, 409, error_body("phone_number_exists", message))
-            return
-        body = _faults.corrupt_created(self.fault, created_body(payload), (token or b"").decode("latin-1"))
+        body = created_body(payload, self.answers)
+        if self.fault is not None:
+            token_text = (token or b"").decode("latin-1")
+            body = _faults.corrupt_created(self.fault, body, token_text, self.answers, self._targets)
         if self.fault == "slow":
             await asyncio.sleep(self.slow_seconds)
-        status = 200 if self.fault == "wrong-status" else 201
+        status = 200 if self.fault == "wrong-status" else self._success_status
         content_type = b"text/plain; charset=utf-8" if self.fault == "wrong-content-type" else JSON
-        await send_bytes(send, status, dump(body), content_type)
+        await send_bytes(send, status, dump(body) if self.answers.has_body else b"", content_type)
+
+    async def _payload(
+        self, headers: dict[bytes, bytes], receive: Receive, send: Send
+    ) -> dict[str, Any] | None:
+        """The valid create payload; None once a 400 or 413 has been answered instead."""
+        try:
+            return await self._read_payload(headers, receive)
+        except BadRequest as exc:
+            await self._error(send, 400, str(exc))
+        except TooLarge:
+            await self._error(send, 413, f"Request body exceeds {MAX_BODY_BYTES} bytes")
+        return None
+
+    def _refusal(self, payload: dict[str, Any]) -> tuple[int, str] | None:
+        """Why a valid payload is not created (status, message), or None once it is stored."""
+        targets = self._targets
+        if self.fault == "reject-valid" and _faults.rejects_valid(payload, targets):
+            return 400, f"{targets.long_text}: must be at most {_faults.REJECT_VALID_MAX_LENGTH} characters"
+        if self.fault == "server-error-edge" and _faults.hits_edge(payload, targets):
+            return 500, "Internal server error"
+        # The one thing the operation remembers: a number exists once per workspace.
+        stored = self.store.add(_text(payload.get("workspaceId")), _text(payload.get("number")))
+        if not stored and self.fault != "accept-duplicate":
+            return 409, f"Phone number {payload.get('number')} already exists in this workspace"
+        return None
+
+    async def _preferred(self, scope: Scope, send: Send) -> bool:
+        """Answer what ``Prefer`` asks for, creating nothing; False if it asks for nothing we read."""
+        wanted = preferences(value for name, value in scope["headers"] if name == b"prefer")
+        if not wanted:
+            return False
+        try:
+            preferred: Preferred = choose(self.answers, wanted)
+        except PreferError as exc:
+            await self._error(send, 400, str(exc))
+            return True
+        extra = [_AUTHENTICATE] if preferred.status == 401 else []
+        if preferred.body is None:
+            await send({"type": "http.response.start", "status": preferred.status, "headers": extra})
+            await send({"type": "http.response.body", "body": b""})
+        else:
+            await send_bytes(send, preferred.status, preferred.body, JSON, extra)
+        return True
+
+    async def _error(self, send: Send, status: int, message: str, *, allow: bytes = b"") -> None:
+        """The spec's error envelope for ``status``, with ``Allow`` (405) or ``WWW-Authenticate`` (401)."""
+        extra = [(b"allow", allow)] if allow else []
+        if status == 401:
+            extra.append(_AUTHENTICATE)
+        await send_bytes(send, status, self.answers.error(status, message), JSON, extra)
 
     def _authorized(self, header: bytes | None) -> bytes | None:
         """The bearer token if it is one of ours; None for a missing, malformed or wrong one."""
@@ -172,7 +215,7 @@ class MockApp:
             raise TooLarge
         value = decode_json(await read_body(receive, MAX_BODY_BYTES))
         if self.fault == "accept-invalid":
-            return _faults.salvage(value, self._validator)
+            return _faults.salvage(value, self._targets)
         problem = self._validator.error(value)
         if problem is not None:
             raise BadRequest(problem)
@@ -180,9 +223,14 @@ class MockApp:
         return result
 
 
-def _sip_headers(payload: dict[str, Any]) -> list[Any]:
-    headers = payload.get("config", {}).get("sipOutbound", {}).get("headers", [])
-    return headers if isinstance(headers, list) else []
+def created_body(payload: dict[str, Any], answers: Answers) -> Any:
+    """The 201 body of a create the mock stores: one module-level call per stored number, which a test
+    harness may wrap to record what a whole gate run created (tests/gate/record_creates.py)."""
+    return answers.created_body(payload)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def create_app(

@@ -6,19 +6,21 @@ import argparse
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from phone_contract import _argtypes as argtypes
 from phone_contract._exit import Exit, UsageError
-from phone_contract._listen import listen
+from phone_contract._listen import listen, shown_address
+from phone_contract._secrets import TOKEN_ENV_VAR
+from phone_contract._spec import load_spec
 from phone_contract.mock.app import DEFAULT_TOKEN, create_app
+from phone_contract.mock.cors import origin, with_cors
 from phone_contract.mock.faults import FAULTS
 from phone_contract.mock.store import DEFAULT_CAPACITY
 
-TOKEN_ENV = "FREYA_API_TOKEN"  # noqa: S105  (the name of a variable, not a secret)
-# Like the vendor's server (https://app.freyavoice.ai/api/v2), so a client needs only its base URL changed.
-SERVED_MOUNT = "/api/v2"
+TOKEN_ENV = TOKEN_ENV_VAR  # the same variable as the gate's live token
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +60,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="delay of the slow fault",
     )
     parser.add_argument(
+        "--cors-origin",
+        action="append",
+        type=origin,
+        metavar="ORIGIN",
+        help="let browser pages from ORIGIN call the mock (CORS); repeat for several, '*' for any "
+        "(default: off)",
+    )
+    parser.add_argument(
         "--no-access-log", action="store_true", help="do not log each request (for benchmarks)"
     )
 
@@ -73,24 +83,28 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--token must not be empty")
     if args.slow_seconds < 0:
         raise UsageError("--slow-seconds must not be negative")
+    spec = load_spec(args.spec)
+    operation = spec.require_operation()
     app = create_app(
         tokens=tokens,
         fault=args.fault,
         spec_path=args.spec,
         capacity=args.capacity,
         slow_seconds=args.slow_seconds,
-        mount=SERVED_MOUNT,
+        # Where the spec's server mounts the API (/api/v2), so a client changes only its host.
+        mount=spec.base_path,
     )
+    served: Any = app
+    if args.cors_origin:
+        served = with_cors(app, args.cors_origin, [*operation.path_methods, "GET", "HEAD"])
     sock = listen(args.host, args.port)
-    host, port = sock.getsockname()[:2]
-    shown_host = f"[{host}]" if ":" in host else host
     fault_note = f", fault {args.fault}" if args.fault else ""
     print(
-        f"phone-contract mock: serving http://{shown_host}:{port}{app.operation_path} "
+        f"phone-contract mock: serving http://{shown_address(sock)}{app.operation_path} "
         f"(spec at {app.spec_path}{fault_note}); Ctrl-C to stop",
         flush=True,
     )
-    _serve(app, sock, access_log=not args.no_access_log)
+    _serve(served, sock, access_log=not args.no_access_log)
     return Exit.OK
 
 

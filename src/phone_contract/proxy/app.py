@@ -20,16 +20,17 @@ import httpx
 from phone_contract._redact import Redactor
 from phone_contract._spec import Spec
 from phone_contract.har import Exchange, HarRecorder, learn_secrets
+from phone_contract.mock.answers import Answers
 from phone_contract.mock.asgi import (
+    JSON,
     Disconnected,
     Receive,
     Scope,
     Send,
     TooLarge,
     read_body,
-    send_json,
+    send_bytes,
 )
-from phone_contract.mock.records import error_body
 from phone_contract.proxy import judge
 from phone_contract.proxy.upstream import CLIENT_DEFAULTS, Upstream, end_to_end, request_headers
 
@@ -69,6 +70,8 @@ class ProxyApp:
             raise ValueError("recorder and har_path go together")
         self.upstream = upstream
         self.spec = spec
+        # The proxy's own answers (502, 504, 413) come in the error envelope the spec documents.
+        self._envelopes = Answers(spec)
         self.timeout = timeout
         self.tally = Tally()
         self._recorder = recorder
@@ -103,7 +106,12 @@ class ProxyApp:
                 self._learn_from(scope)
                 self._report(self._redactor.text(f"{PREFIX}internal error: {type(exc).__name__}: {exc}"))
                 with contextlib.suppress(Exception):  # fails if the answer had already started
-                    await send_json(send, 502, error_body("proxy_error", "the proxy failed on this request"))
+                    await send_bytes(
+                        send,
+                        502,
+                        self._envelopes.error(502, "the proxy failed on this request", "proxy_error"),
+                        JSON,
+                    )
 
     def _learn_from(self, scope: Scope) -> None:
         """Teach the redactor the credentials of a request that never became an exchange."""
@@ -217,7 +225,7 @@ class ProxyApp:
         """Answer a request the proxy will not forward, in the spec's error envelope, and log it."""
         self._learn_from(scope)
         self._report(self._redactor.text(f"{PREFIX}{scope['method']} {scope['path']} -> {status}: {message}"))
-        await send_json(send, status, error_body(code, message))
+        await send_bytes(send, status, self._envelopes.error(status, message, code), JSON)
 
     def _judge(self, exchange: Exchange, path: str, target: httpx.URL) -> None:
         if not judge.is_create(self.spec, exchange.method, path, target.path):
@@ -251,7 +259,7 @@ class ProxyApp:
             status, code = 502, "bad_gateway"
             message = f"the upstream could not be reached ({_reason(exc)})"
         self.tally.failed += 1
-        await send_json(send, status, error_body(code, message))
+        await send_bytes(send, status, self._envelopes.error(status, message, code), JSON)
         exchange = replace(unanswered, reason=f"{message}; the proxy answered {status}")
         learn_secrets(self._redactor, exchange)
         self._report(self._redactor.text(f"{PREFIX}{exchange.method} {path} -> {status}: {message}"))

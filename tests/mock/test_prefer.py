@@ -1,0 +1,128 @@
+"""``Prefer: code=N`` / ``example=NAME`` answer the documented response, after auth, creating nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from phone_contract import default_spec_path, load_spec
+from phone_contract.mock import MockApp, create_app
+from phone_contract.responses import check_response
+
+from .support import AUTH, assert_conforms, error_of, request, valid_body
+
+
+def _prefer(app: MockApp, prefer: str, body: Any = None, **headers: str) -> httpx.Response:
+    sent = valid_body() if body is None else body
+    return request(app, headers={**AUTH, "Prefer": prefer, **headers}, json=sent)
+
+
+def _example(status: str, name: str | None = None) -> Any:
+    examples = load_spec().operation.responses[status].examples()
+    return examples[name] if name is not None else next(iter(examples.values()))
+
+
+@pytest.mark.parametrize("status", ["201", "400", "401", "409", "413"])
+def test_code_answers_the_documented_response(app: MockApp, status: str) -> None:
+    response = _prefer(app, f"code={status}")
+    assert response.status_code == int(status)
+    assert json.loads(response.content) == _example(status)
+    assert_conforms(response)
+    # A preferred answer creates nothing: the store is as empty as before.
+    assert len(app.store) == 0
+
+
+def test_a_preferred_answer_creates_nothing(app: MockApp) -> None:
+    body = valid_body()
+    assert _prefer(app, "code=409", body).status_code == 409
+    assert _prefer(app, "code=201", body).status_code == 201
+    assert request(app, json=body).status_code == 201
+    assert request(app, json=body).status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("prefer", "status", "example"),
+    [
+        ("example=duplicate", 409, ("409", "duplicate")),
+        ("example=created", 201, ("201", "created")),
+        ("code=409, example=duplicate", 409, ("409", "duplicate")),
+        ('code=400; foo=bar, example="numberTooShort"', 400, ("400", "numberTooShort")),
+        ("return=minimal, code=413", 413, ("413", None)),
+    ],
+)
+def test_example_picks_a_named_example(
+    app: MockApp, prefer: str, status: int, example: tuple[str, Any]
+) -> None:
+    response = _prefer(app, prefer)
+    assert response.status_code == status
+    assert json.loads(response.content) == _example(*example)
+
+
+def test_several_prefer_headers_are_read_together(app: MockApp) -> None:
+    headers = [*AUTH.items(), ("Prefer", "return=minimal"), ("Prefer", "code=401")]
+    response = request(app, headers=httpx.Headers(headers), json=valid_body())
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    ("prefer", "names"),
+    [
+        ("code=418", "documented statuses: 201, 400, 401, 409, 413"),
+        ("code=abc", "documented statuses: 201, 400, 401, 409, 413"),
+        ("code=99999999999999999999", "documented statuses: 201"),
+        ("example=nope", "documented examples: created, numberTooShort, missingToken, duplicate, tooLarge"),
+        (
+            "code=400, example=duplicate",
+            "the 400 response of POST /phone-numbers; documented examples: numberTooShort",
+        ),
+    ],
+)
+def test_an_undocumented_preference_is_400_naming_what_is(app: MockApp, prefer: str, names: str) -> None:
+    response = _prefer(app, prefer)
+    assert response.status_code == 400
+    assert_conforms(response)
+    assert names in error_of(response)["message"]
+    assert len(app.store) == 0
+
+
+def test_auth_comes_first(app: MockApp) -> None:
+    response = request(app, headers={"Prefer": "code=201"}, json=valid_body())
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "unauthorized"
+
+
+def test_an_invalid_body_is_400_whatever_it_prefers(app: MockApp) -> None:
+    # As with Prism: the preference chooses among answers to a valid request.
+    response = _prefer(app, "code=409", valid_body(number="+1"))
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "validation_error"
+
+
+def test_unknown_preferences_are_ignored(app: MockApp) -> None:
+    assert _prefer(app, "return=representation, dynamic=true").status_code == 201
+    assert len(app.store) == 1
+
+
+def test_a_response_without_example_is_derived_from_its_schema(tmp_path: Path) -> None:
+    document = yaml.safe_load(default_spec_path().read_text(encoding="utf-8"))
+    responses = document["paths"]["/phone-numbers"]["post"]["responses"]
+    responses["422"] = {
+        "description": "The number cannot be provisioned in that region.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    responses["202"] = {"description": "Accepted for later provisioning."}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    app = create_app(spec_path=path)
+    response = _prefer(app, "code=422")
+    assert response.status_code == 422
+    assert error_of(response)["message"] == "The number cannot be provisioned in that region."
+    assert check_response(422, response.headers["content-type"], response.content, spec=load_spec(path)) == []
+    accepted = _prefer(app, "code=202")
+    assert (accepted.status_code, accepted.content) == (202, b"")
