@@ -10,7 +10,7 @@ request schema, its responses by status, its security and servers. The layout a 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -89,6 +89,7 @@ def parse_spec(text: str, origin: str, *, base_uri: str | None = None) -> Spec:
         document=contract,
         external=loader.external,
         text=text,
+        uri=uri,
         _references=loader.references,
     )
     _check_examples(spec)
@@ -376,6 +377,27 @@ class Operation:
     def label(self) -> str:
         return f"{self.method.upper()} {self.path}"
 
+    # Pointers into the contract document, for :meth:`Spec.source` (where a part was written).
+
+    @property
+    def pointer(self) -> tuple[str, ...]:
+        return ("paths", self.path, self.method)
+
+    def request_schema_pointer(self, media_type: str = JSON) -> tuple[str, ...]:
+        return (*self.pointer, "requestBody", "content", media_type, "schema")
+
+    def response_schema_pointer(self, key: str, media_type: str = JSON) -> tuple[str, ...]:
+        return (*self.pointer, "responses", key, "content", media_type, "schema")
+
+    def request_example_pointers(self, media_type: str = JSON) -> dict[str, tuple[str, ...]]:
+        """Where each request example's value sits (names as in :meth:`request_examples`)."""
+        media = ((self.node.get("requestBody") or {}).get("content") or {}).get(media_type)
+        base = (*self.pointer, "requestBody", "content", media_type)
+        found = {"example": (*base, "example")} if isinstance(media, Mapping) and "example" in media else {}
+        for name in (media or {}).get("examples") or {}:
+            found[str(name)] = (*base, "examples", str(name), "value")
+        return found
+
     @property
     def request_body_required(self) -> bool:
         return bool((self.node.get("requestBody") or {}).get("required", False))
@@ -511,6 +533,8 @@ class Spec:
     external: bool = False
     # The text as written, when it was read from text.
     text: str = field(default="", repr=False)
+    # The URI its $refs resolve against (a file:// URI for a file).
+    uri: str = field(default="", repr=False)
     _validators: dict[int, Draft202012Validator] = field(default_factory=dict, compare=False, repr=False)
     _references: References = field(default_factory=dict, compare=False, repr=False)
 
@@ -611,6 +635,14 @@ class Spec:
         path = urlsplit(self.server_urls[0]).path.rstrip("/")
         return path if path.startswith("/") or not path else "/" + path
 
+    def source(self, pointer: Sequence[str | int]) -> tuple[str, tuple[str | int, ...]] | None:
+        """Where the contract node at ``pointer`` was written: (file URI, pointer in that file's raw
+        document), following the ``$ref`` and ``allOf`` parts it was resolved from; None if nowhere.
+
+        ``learn`` edits the file through this, so a change lands in the component a ``$ref`` names.
+        """
+        return _Source(self).find(self.uri, (), self.raw, tuple(pointer))
+
     def standalone(self, schema: Mapping[str, Any]) -> dict[str, Any]:
         """``schema`` with what a JSON Schema validator needs to resolve it alone (recursive refs)."""
         result = dict(schema)
@@ -637,6 +669,70 @@ class Spec:
             return self.text.encode("utf-8"), "application/yaml"
         text = yaml.dump(self.document, Dumper=_NoAliases, sort_keys=False, allow_unicode=True)
         return text.encode("utf-8"), "application/yaml"
+
+
+class _Source:
+    """Walks the written documents along a contract pointer, the way :class:`_Loader` resolved them."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.documents: dict[str, Any] = {spec.uri: spec.raw}
+
+    def find(  # noqa: PLR0911 - one return per way a step can go, in the order the loader takes them
+        self, uri: str, at: tuple[str | int, ...], node: Any, rest: tuple[str | int, ...]
+    ) -> tuple[str, tuple[str | int, ...]] | None:
+        if not rest:
+            return uri, at
+        key, tail = rest[0], rest[1:]
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not any(str(k) == str(key) for k in node):
+                if key == "allOf" and tail[:1] == (0,):
+                    # A $ref with siblings became ``allOf: [target]`` in the contract.
+                    return self._follow(uri, ref, tail[1:])
+                return self._follow(uri, ref, rest)
+            # An unquoted status (201) is an int key in YAML, "201" in a pointer.
+            written = next((k for k in node if str(k) == str(key)), None)
+            if written is not None:
+                found = self.find(uri, (*at, written), node[written], tail)
+                if found is not None:
+                    return found
+            parts = node.get("allOf")
+            if key != "allOf" and isinstance(parts, list):
+                # A merged allOf: the key lives in one of its parts.
+                for index, part in enumerate(parts):
+                    found = self.find(uri, (*at, "allOf", index), part, rest)
+                    if found is not None:
+                        return found
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            return self.find(uri, (*at, key), node[key], tail)
+        return None
+
+    def _follow(
+        self, uri: str, ref: str, rest: tuple[str | int, ...]
+    ) -> tuple[str, tuple[str | int, ...]] | None:
+        target = urldefrag(uri)[0] + ref if ref.startswith("#") else urljoin(uri, ref)
+        document_uri, fragment = urldefrag(target)
+        if document_uri not in self.documents:
+            if urlsplit(document_uri).scheme != "file":
+                return None
+            self.documents[document_uri] = parse_document(
+                _read(Path(unquote(urlsplit(document_uri).path)), document_uri), document_uri
+            )
+        node: Any = self.documents[document_uri]
+        at: tuple[str | int, ...] = ()
+        for token in [part for part in unquote(fragment).split("/") if part]:
+            step: str | int = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, list) and str(step).isdigit():
+                step = int(step)
+            elif isinstance(node, dict):
+                step = next((k for k in node if str(k) == step), step)
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                return None
+            at = (*at, step)
+        return self.find(document_uri, at, node, rest)
 
 
 class _NoAliases(yaml.SafeDumper):

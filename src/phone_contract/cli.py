@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gate": ("phone_contract.gate.command", "run the contract gate against the embedded mock or a live API"),
     "mock": ("phone_contract.mock.command", "serve the spec-driven mock of the API on a port"),
     "diff": ("phone_contract.diff.command", "compare two versions of the spec, breaking or compatible"),
+    "learn": (
+        "phone_contract.learn.command",
+        "propose the spec update that recorded exchanges (HAR) call for",
+    ),
     "proxy": ("phone_contract.proxy.command", "forward an app's requests to the API and check every answer"),
 }
 

@@ -1,0 +1,90 @@
+"""What the rules read and produce: the evidence, a change (an edit and its evidence), a finding."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from phone_contract._redact import Redactor
+from phone_contract._spec import JSON, Operation, Spec
+from phone_contract.learn.edit import Edit
+from phone_contract.learn.evidence import NOT_JSON, Observation, is_json, of_operation, shown
+
+_SHOWN_REFS = 5
+_SHOWN_VALUES = 3
+
+
+@dataclass(frozen=True)
+class Change:
+    """One proposed edit, what it says in one line, and the evidence it rests on."""
+
+    key: tuple[Any, ...]
+    summary: str
+    why: str  # what the learned element's description says after "Learned from the live API on DATE:"
+    evidence: tuple[str, ...]
+    edit: Edit
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Evidence that no spec change may cover: a bug to report (or a refusal no single field explains)."""
+
+    summary: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass
+class Evidence:
+    """The spec being learned and the exchanges it may learn from (the unlearnable ones left out)."""
+
+    spec: Spec
+    observations: Sequence[Observation]
+    redactor: Redactor
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def operation(self) -> Operation:
+        return self.spec.require_operation()
+
+    def of_operation(self) -> Iterator[Observation]:
+        operation = self.operation
+        return (o for o in self.observations if of_operation(operation, o.exchange) and o.status is not None)
+
+    def answers(self) -> Iterator[tuple[Observation, str, dict[str, Any]]]:
+        """JSON answers with a documented JSON schema: (observation, response key, schema)."""
+        for observation in self.of_operation():
+            assert observation.status is not None
+            response = self.operation.response_for(observation.status)
+            schema = response.schema(JSON) if response is not None else None
+            if schema is not None and observation.response is not NOT_JSON and is_json(observation):
+                yield observation, response.key if response else "", schema
+
+
+def refs(observations: Sequence[Observation]) -> str:
+    """``gate.har entries 2, 5, 7 and 3 more``."""
+    by_file: dict[str, list[int]] = defaultdict(list)
+    for observation in observations:
+        if observation.index not in by_file[observation.har]:
+            by_file[observation.har].append(observation.index)
+    parts = []
+    for har, indexes in by_file.items():
+        listed = ", ".join(map(str, indexes[:_SHOWN_REFS]))
+        more = f" and {len(indexes) - _SHOWN_REFS} more" if len(indexes) > _SHOWN_REFS else ""
+        parts.append(f"{har} {'entry' if len(indexes) == 1 else 'entries'} {listed}{more}")
+    return "; ".join(parts)
+
+
+def values_shown(redactor: Redactor, values: Sequence[Any], secret: bool = False) -> str:
+    if secret:
+        return "<redacted>"
+    distinct = list(dict.fromkeys(shown(redactor, value) for value in values))
+    more = f" (+{len(distinct) - _SHOWN_VALUES} more)" if len(distinct) > _SHOWN_VALUES else ""
+    return ", ".join(distinct[:_SHOWN_VALUES]) + more
+
+
+def describe(schema: dict[str, Any]) -> str:
+    kind = schema.get("type", "any")
+    text = " or ".join(kind) if isinstance(kind, list) else str(kind)
+    return f"{text} ({schema['format']})" if "format" in schema else text

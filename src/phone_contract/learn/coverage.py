@@ -1,0 +1,140 @@
+"""How much of the spec a set of exchanges exercised, as Optic reported it: counts, and what was never seen.
+
+``coverage(spec, exchanges)`` takes the spec model and recorded exchanges (``phone_contract.har``), so the
+gate can report the same figures for its own run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from phone_contract._spec import JSON, Spec, properties_of
+from phone_contract.har import Exchange
+from phone_contract.learn.evidence import NOT_JSON, of_operation, parse_json
+
+# Deep enough for the project's schemas; a recursive schema stops here instead of looping.
+_MAX_DEPTH = 12
+_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One kind of thing the spec documents: which were seen and which never were."""
+
+    name: str
+    seen: tuple[str, ...]
+    unseen: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.seen) + len(self.unseen)
+
+    def line(self) -> str:
+        percent = f" ({100 * len(self.seen) // self.total}%)" if self.total else ""
+        text = f"{self.name}: {len(self.seen)} of {self.total}{percent}"
+        if self.unseen:
+            shown = ", ".join(self.unseen[:_SHOWN])
+            more = f" and {len(self.unseen) - _SHOWN} more" if len(self.unseen) > _SHOWN else ""
+            text += f"; never seen: {shown}{more}"
+        return text
+
+
+@dataclass(frozen=True)
+class Coverage:
+    label: str
+    exchanges: int
+    tallies: tuple[Tally, ...]
+
+    def lines(self) -> list[str]:
+        head = f"Coverage of {self.label} by {self.exchanges} exchange(s):"
+        return [head, *(f"  {tally.line()}" for tally in self.tallies)]
+
+
+def coverage(spec: Spec, exchanges: Sequence[Exchange]) -> Coverage:
+    """What of the create operation ``exchanges`` exercised: statuses, fields both ways, enum values."""
+    operation = spec.require_operation()
+    mine = [exchange for exchange in exchanges if of_operation(operation, exchange)]
+    statuses: set[str] = set()
+    response_seen: set[str] = set()
+    for exchange in mine:
+        response = operation.response_for(exchange.status) if exchange.status else None
+        if response is None:
+            continue
+        statuses.add(response.key)
+        body = parse_json(exchange.response_body)
+        if body is not NOT_JSON:
+            response_seen |= {f"{response.key} {path}" for path in _value_paths(body, "$")}
+    response_fields = [
+        f"{key} {path}"
+        for key, response in sorted(operation.responses.items())
+        for path, _ in _schema_paths(response.schema(JSON), "$", 0)
+    ]
+    sent = [parse_json(exchange.request_body) for exchange in mine]
+    sent_paths: set[str] = set()
+    sent_values: set[str] = set()
+    for body in sent:
+        if body is not NOT_JSON:
+            for path, value in _value_items(body, "$"):
+                sent_paths.add(path)
+                sent_values.add(f"{path}={json.dumps(value)}")
+    request_fields = list(_schema_paths(operation.request_schema(), "$", 0))
+    enum_values = [
+        (path, value)
+        for path, schema in request_fields
+        for value in (schema.get("enum") or [])
+        if isinstance(schema, Mapping)
+    ]
+    return Coverage(
+        label=operation.label,
+        exchanges=len(mine),
+        tallies=(
+            _tally("documented statuses", operation.documented_statuses, statuses.__contains__),
+            _tally("response fields", response_fields, response_seen.__contains__),
+            _tally("request fields sent", [path for path, _ in request_fields], sent_paths.__contains__),
+            _tally(
+                "request enum values sent",
+                [f"{path}={json.dumps(value)}" for path, value in enum_values],
+                sent_values.__contains__,
+            ),
+        ),
+    )
+
+
+def _tally(name: str, documented: Sequence[str], seen: Any) -> Tally:
+    unique = list(dict.fromkeys(documented))
+    return Tally(
+        name,
+        tuple(item for item in unique if seen(item)),
+        tuple(item for item in unique if not seen(item)),
+    )
+
+
+def _schema_paths(schema: Any, path: str, depth: int) -> Iterator[tuple[str, Any]]:
+    """Every field path a schema documents, list items as ``[]``: ``$.config.sipOutbound.headers[].key``."""
+    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+        return
+    for name, child in properties_of(schema).items():
+        child_path = f"{path}.{name}"
+        yield child_path, child
+        yield from _schema_paths(child, child_path, depth + 1)
+    items = schema.get("items")
+    if isinstance(items, Mapping):
+        yield from _schema_paths(items, f"{path}[]", depth + 1)
+
+
+def _value_items(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            child = f"{path}.{key}"
+            yield child, item
+            yield from _value_items(item, child)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _value_items(item, f"{path}[]")
+
+
+def _value_paths(value: Any, path: str) -> Iterator[str]:
+    return (child for child, _ in _value_items(value, path))

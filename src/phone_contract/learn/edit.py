@@ -1,0 +1,153 @@
+"""The edits a rule can propose, each applied to the spec file where the contract node was written."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from phone_contract._exit import UsageError
+from phone_contract._spec import SERVED_METHODS_EXTENSION, Spec
+from phone_contract.learn.schemas import Pointer
+from phone_contract.learn.specfile import SpecFile, comment_of, note, put, remove, to_yaml
+
+
+@dataclass(frozen=True)
+class AddProperty:
+    """An optional property ``name`` on the object schema at ``schema``."""
+
+    schema: Pointer
+    name: str
+    value: Mapping[str, Any]
+
+    def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
+        try:
+            properties = file.node(spec, (*self.schema, "properties"), through_ref=False)
+        except UsageError:
+            node = file.node(spec, self.schema)
+            put(node, "properties", CommentedMap())
+            properties = node["properties"]
+        put(properties, self.name, to_yaml({**self.value, "description": text}))
+
+
+@dataclass(frozen=True)
+class Widen:
+    """Loosen the schema at ``schema``: more types, enum values, keywords dropped or set."""
+
+    schema: Pointer
+    types: tuple[str, ...] = ()
+    enum: tuple[Any, ...] = ()
+    drop: tuple[str, ...] = ()
+    set: tuple[tuple[str, Any], ...] = ()
+
+    def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
+        written = file.node(spec, self.schema, through_ref=False)
+        null_only = self.types == ("null",) and self.enum in ((), (None,)) and not (self.drop or self.set)
+        if null_only and "$ref" in written:
+            # Null on a shared component would loosen every place that names it: only this one.
+            ref = written["$ref"]
+            put(written, "anyOf", to_yaml([{"$ref": ref}, {"type": "null"}]))
+            del written["$ref"]
+            note(written, text)
+            return
+        node = file.node(spec, self.schema)
+        if self.types:
+            current = node.get("type")
+            types = [current] if isinstance(current, str) else list(current or [])
+            if types:
+                types += [name for name in self.types if name not in types]
+                node["type"] = types[0] if len(types) == 1 else to_yaml(types)
+        if self.enum and isinstance(node.get("enum"), list):
+            node["enum"].extend(value for value in self.enum if value not in node["enum"])
+        for key in self.drop:
+            node.pop(key, None)
+        for key, value in self.set:
+            put(node, key, value)
+        note(node, text)
+
+
+@dataclass(frozen=True)
+class DropRequired:
+    """``name`` is no longer required by the object schema at ``schema``."""
+
+    schema: Pointer
+    name: str
+
+    def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
+        node = file.node(spec, self.schema)
+        required = node.get("required")
+        if isinstance(required, list) and self.name in required:
+            required.remove(self.name)
+            if not required:
+                remove(node, "required")
+        note(node, text)
+
+
+@dataclass(frozen=True)
+class RemoveProperty:
+    """Property ``name`` of the request object at ``schema`` is gone, from its examples too."""
+
+    schema: Pointer
+    name: str
+    examples: tuple[Pointer, ...] = ()
+
+    def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
+        properties = file.node(spec, (*self.schema, "properties"), through_ref=False)
+        remove(properties, self.name)
+        note(file.node(spec, self.schema), text)
+        for example in self.examples:
+            try:
+                value = file.node(spec, example, through_ref=False)
+            except UsageError:
+                continue
+            if isinstance(value, dict):
+                remove(value, self.name)
+
+
+@dataclass(frozen=True)
+class AddResponse:
+    """Status ``status`` documented on the operation at ``operation``, with its body's schema."""
+
+    operation: Pointer
+    status: str
+    media_type: str | None
+    schema: Mapping[str, Any] | None
+    # A documented response whose schema this one shares (``$ref`` kept as written), if any.
+    same_as: Pointer | None = None
+
+    def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
+        responses = file.node(spec, (*self.operation, "responses"))
+        response: dict[str, Any] = {"description": text}
+        if self.media_type is not None:
+            schema: Any = self.schema
+            if self.same_as is not None:
+                schema = copy.deepcopy(file.node(spec, self.same_as, through_ref=False))
+            response["content"] = {self.media_type: {"schema": schema if schema is not None else {}}}
+        key: str | int = int(self.status) if any(isinstance(k, int) for k in responses) else self.status
+        position = sum(1 for k in responses if str(k) < self.status)
+        put(responses, key, to_yaml(response), position)
+
+
+@dataclass(frozen=True)
+class ServedMethods:
+    """The path item's list of methods the API serves outside this spec."""
+
+    path_item: Pointer
+    methods: tuple[str, ...]
+
+    def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
+        item = file.node(spec, self.path_item)
+        put(item, SERVED_METHODS_EXTENSION, to_yaml(list(self.methods)))
+        if not isinstance(item, CommentedMap):
+            return  # JSON has no comments: the list says it all
+        moved = comment_of((item, SERVED_METHODS_EXTENSION))
+        if moved is None:
+            item.yaml_add_eol_comment(text, SERVED_METHODS_EXTENSION)
+        else:
+            moved.value = f"  # {text}{moved.value}"
+
+
+Edit = AddProperty | Widen | DropRequired | RemoveProperty | AddResponse | ServedMethods

@@ -1,0 +1,130 @@
+"""The evidence: recorded exchanges, each with where it came from, read as JSON where it is JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from phone_contract._exit import UsageError
+from phone_contract._redact import Redactor
+from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED
+from phone_contract._spec import JSON, Operation
+from phone_contract.har import Exchange, read_har
+
+# A body that is not JSON, told apart from a JSON null.
+NOT_JSON: Any = object()
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One recorded exchange and where it came from: ``gate.har`` entry 3 (entries count from 1)."""
+
+    har: str
+    index: int
+    exchange: Exchange
+    request: Any = field(default=NOT_JSON, repr=False)
+    response: Any = field(default=NOT_JSON, repr=False)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.har} entry {self.index}"
+
+    @property
+    def status(self) -> int | None:
+        return self.exchange.status
+
+    @property
+    def content_type(self) -> str | None:
+        return header(self.exchange.response_headers, "content-type")
+
+    @property
+    def media_type(self) -> str:
+        return _media_type(self.content_type)
+
+    @property
+    def sent_json(self) -> bool:
+        """Whether the request was a JSON body sent as JSON (a refusal of anything else says nothing of
+        its fields)."""
+        declared = _media_type(header(self.exchange.request_headers, "content-type"))
+        return self.request is not NOT_JSON and _is_json_type(declared)
+
+
+def header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in headers if key.lower() == name), None)
+
+
+def read_evidence(paths: Sequence[Path]) -> list[Observation]:
+    """Every exchange of every HAR file, in order; UsageError (one line) if one is not a HAR."""
+    found = []
+    for path in paths:
+        try:
+            exchanges = read_har(path)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        for index, exchange in enumerate(exchanges, start=1):
+            found.append(
+                Observation(
+                    path.name,
+                    index,
+                    exchange,
+                    parse_json(exchange.request_body),
+                    parse_json(exchange.response_body),
+                )
+            )
+    return found
+
+
+def parse_json(body: bytes) -> Any:
+    if not body:
+        return NOT_JSON
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return NOT_JSON
+
+
+def on_path(operation: Operation, exchange: Exchange) -> bool:
+    """Whether the exchange went to the operation's path (under any server prefix: ``/api/v2``)."""
+    path = urlsplit(exchange.url).path.rstrip("/")
+    return path == operation.path or path.endswith(operation.path)
+
+
+def of_operation(operation: Operation, exchange: Exchange) -> bool:
+    return on_path(operation, exchange) and exchange.method.lower() == operation.method
+
+
+def redactor_for(observations: Sequence[Observation]) -> Redactor:
+    """A redactor that knows every secret the requests carried (when a HAR was not recorded redacted)."""
+    redactor = Redactor()
+    for observation in observations:
+        for name, value in observation.exchange.request_headers:
+            if name.lower() in CREDENTIAL_HEADERS:
+                credential = value.strip().partition(" ")[2].strip() or value.strip()
+                if credential != REDACTED:
+                    redactor.add(credential)
+        if observation.request is not NOT_JSON:
+            redactor.learn_from_body(observation.request)
+    return redactor
+
+
+def shown(redactor: Redactor, value: Any, limit: int = 60) -> str:
+    """A value as evidence: JSON, secrets redacted, bounded."""
+    text = json.dumps(redactor.value(value), ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def is_json(observation: Observation) -> bool:
+    """Whether the answer says it is JSON (``application/json`` or a ``+json`` type)."""
+    return _is_json_type(observation.media_type)
+
+
+def _is_json_type(media: str) -> bool:
+    return media == JSON or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()

@@ -1,0 +1,90 @@
+"""A JSON Schema for observed values: genson's inference, with formats, and nothing required.
+
+Every field inferred is optional (a response object that omitted it once would otherwise break the
+learned spec), and a string ``format`` is claimed only when every observed value has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from genson import SchemaBuilder
+from genson.schema.strategies import String
+from jsonschema import Draft202012Validator
+
+# Most specific first: a value that is a uuid is not called an email.
+_FORMATS = tuple(
+    name
+    for name in ("uuid", "date-time", "date", "email", "ipv4", "ipv6")
+    # Only formats jsonschema can check here: an unchecked format would match every value.
+    if name in Draft202012Validator.FORMAT_CHECKER.checkers
+)
+
+
+def conforms(value: str, format_name: str) -> bool:
+    return bool(Draft202012Validator.FORMAT_CHECKER.conforms(value, format_name))
+
+
+class _FormattedString(String):  # type: ignore[misc]  # genson is untyped
+    """genson's string strategy, remembering which formats every value so far has."""
+
+    def __init__(self, node_class: Any) -> None:
+        super().__init__(node_class)
+        self._formats: set[str] | None = None
+
+    def add_object(self, obj: Any) -> None:
+        super().add_object(obj)
+        matching = {name for name in _FORMATS if conforms(obj, name)}
+        self._formats = matching if self._formats is None else self._formats & matching
+
+    def to_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = super().to_schema()
+        found = [name for name in _FORMATS if name in (self._formats or ())]
+        if found:
+            schema["format"] = found[0]
+        return schema
+
+
+class _Builder(SchemaBuilder):  # type: ignore[misc]
+    EXTRA_STRATEGIES = (_FormattedString,)
+
+
+def infer_schema(values: Iterable[Any]) -> dict[str, Any]:
+    """The narrowest schema genson finds for all ``values``, every object property optional."""
+    builder = _Builder(schema_uri=None)
+    for value in values:
+        builder.add_object(value)
+    tidy: dict[str, Any] = _tidy(builder.to_schema())
+    return tidy
+
+
+def _tidy(schema: Any) -> Any:
+    if isinstance(schema, list):
+        return [_tidy(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    tidy = {key: _tidy(value) for key, value in schema.items() if key != "required"}
+    parts = tidy.get("anyOf")
+    # anyOf [{type: string, format: uuid}, {type: null}] reads better as type [string, null].
+    if isinstance(parts, list) and {"type": "null"} in parts and len(parts) == 2:
+        other = next(part for part in parts if part != {"type": "null"})
+        if isinstance(other.get("type"), str):
+            rest = {key: value for key, value in tidy.items() if key != "anyOf"}
+            return {**rest, **other, "type": [other["type"], "null"]}
+    return tidy
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a JSON value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"

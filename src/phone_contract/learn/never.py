@@ -1,0 +1,136 @@
+"""What ``learn`` must never learn: contract breaks that stay breaks, listed as bugs to report.
+
+A 5xx, a secret in an answer, a success that is not JSON or breaks the envelope: those exchanges are
+left out of the evidence altogether (nothing is inferred from them, nothing of them is shown). A slow
+answer is reported, and its body still counts as evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from phone_contract._paths import json_path
+from phone_contract._redact import Redactor
+from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED, SECRET_KEYS
+from phone_contract._spec import JSON, Operation
+from phone_contract.learn.change import Finding
+from phone_contract.learn.evidence import NOT_JSON, Observation, is_json, of_operation, on_path
+from phone_contract.responses import check_response
+
+
+def never_learn(
+    operation: Operation, observations: Sequence[Observation], redactor: Redactor, max_response_time: float
+) -> tuple[list[Observation], list[Finding]]:
+    """The observations ``learn`` may learn from, and the bugs to report."""
+    usable: list[Observation] = []
+    findings: list[Finding] = []
+    for observation in observations:
+        if not on_path(operation, observation.exchange):
+            continue  # another endpoint: not this spec's business
+        bug = _bug(operation, observation, redactor)
+        if bug is not None:
+            findings.append(Finding(f"{observation.ref}: {bug}"))
+            continue
+        mine = of_operation(operation, observation.exchange)
+        if mine and observation.exchange.elapsed > max_response_time:
+            findings.append(
+                Finding(
+                    f"{observation.ref}: answered in {observation.exchange.elapsed:.2f}s, "
+                    f"over the {max_response_time:g}s limit"
+                )
+            )
+        if observation.status is not None:
+            usable.append(observation)
+    return usable, findings
+
+
+def _bug(operation: Operation, observation: Observation, redactor: Redactor) -> str | None:
+    status = observation.status
+    if status is None:
+        return None
+    if status >= 500:
+        return f"answered {status}, a server error"
+    where = _secret(observation, redactor)
+    if where is not None:
+        return f"a secret (token or password) in the answer, at {where}"
+    if of_operation(operation, observation.exchange) and 200 <= status < 300:
+        return _broken_success(operation, observation, redactor)
+    return None
+
+
+def _broken_success(operation: Operation, observation: Observation, redactor: Redactor) -> str | None:
+    status = observation.status
+    assert status is not None
+    response = operation.response_for(status)
+    schema = response.schema(JSON) if response is not None else None
+    if schema is None:
+        return None
+    if not is_json(observation) or observation.response is NOT_JSON:
+        return f"a {status} answer that is not JSON ({observation.content_type or 'no Content-Type'})"
+    envelope = _envelope(operation, schema)
+    for violation in check_response(
+        status, observation.content_type, observation.exchange.response_body, spec=operation.spec
+    ):
+        if violation.path in envelope:
+            return f"a {status} answer that breaks the envelope: {redactor.text(str(violation))}"
+    return None
+
+
+def _envelope(operation: Operation, schema: Mapping[str, Any]) -> set[str]:
+    """The body, its required top-level fields, and the path down to the created resource."""
+    paths = {"$", *(json_path([name]) for name in schema.get("required") or [])}
+    created = operation.created_path
+    paths |= {json_path(list(created[:depth])) for depth in range(1, len(created) + 1)}
+    return paths
+
+
+def _secret(observation: Observation, redactor: Redactor) -> str | None:
+    headers = [
+        (n, v) for n, v in observation.exchange.response_headers if n.lower() not in CREDENTIAL_HEADERS
+    ]
+    for name, value in headers:
+        if redactor.text(value) != value or REDACTED in value:
+            return f"header {name}"
+    body = observation.exchange.response_body.decode("utf-8", "replace")
+    if redactor.text(body) != body and observation.response is NOT_JSON:
+        return "the body"
+    if observation.response is NOT_JSON:
+        return "the body" if REDACTED in body else None
+    # A recorder redacts what it knows: its marker outside a password field means it found a secret,
+    # unless the field echoes a sent one the recorder scrubbed too (a name that equalled a password).
+    echoed = set(_scrubbed(observation.request)) if observation.request is not NOT_JSON else set()
+    return next(_secret_paths(observation.response, redactor, (), echoed), None)
+
+
+def _scrubbed(value: Any) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if item == REDACTED and key not in SECRET_KEYS:
+                yield str(key)
+            yield from _scrubbed(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _scrubbed(item)
+
+
+def _secret_paths(
+    value: Any, redactor: Redactor, parts: tuple[str | int, ...], echoed: set[str]
+) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in echoed and item == REDACTED:
+                continue
+            if redactor.text(str(key)) != str(key):
+                yield json_path([*parts, "<key>"])
+            elif key in SECRET_KEYS:
+                # The recorder's marker (or the API's own mask) is expected here; a secret it knows is not.
+                if isinstance(item, str) and item != REDACTED and redactor.text(item) != item:
+                    yield json_path([*parts, str(key)])
+                continue
+            yield from _secret_paths(item, redactor, (*parts, str(key)), echoed)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _secret_paths(item, redactor, (*parts, index), echoed)
+    elif isinstance(value, str) and (REDACTED in value or redactor.text(value) != value):
+        yield json_path(list(parts))

@@ -1,0 +1,253 @@
+"""Rules that learn from the API's verdicts on request bodies: what it accepts, what it refuses.
+
+A refused field is isolated by comparing bodies, never by sending more: learning costs no write budget.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import ValidationError
+
+from phone_contract._paths import json_path
+from phone_contract._secrets import SECRET_KEYS
+from phone_contract._spec import properties_of
+from phone_contract.learn.change import Change, Evidence, Finding, describe, refs, values_shown
+from phone_contract.learn.edit import AddProperty, DropRequired, RemoveProperty, Widen
+from phone_contract.learn.evidence import Observation
+from phone_contract.learn.infer import infer_schema, json_type
+from phone_contract.learn.schemas import Pointer, key_paths, property_pointer, resolve, without_secrets
+
+# Refusals of a request body for what it holds.
+_REFUSED = frozenset({400, 422})
+
+
+def _requests(evidence: Evidence, accepted: bool) -> Iterator[Observation]:
+    for observation in evidence.of_operation():
+        assert observation.status is not None
+        if not observation.sent_json:
+            continue
+        if (accepted and 200 <= observation.status < 300) or (
+            not accepted and observation.status in _REFUSED
+        ):
+            yield observation
+
+
+def loosened_request_constraints(evidence: Evidence) -> list[Change]:
+    """A body the spec calls invalid that the API accepted: the constraint it broke is loosened."""
+    operation = evidence.operation
+    schema, base = operation.request_schema(), operation.request_schema_pointer()
+    groups: dict[tuple[Any, ...], list[tuple[Observation, ValidationError]]] = defaultdict(list)
+    for observation in _requests(evidence, accepted=True):
+        for error in evidence.spec.validator(schema).iter_errors(observation.request):
+            at = (*base, *error.absolute_schema_path)[:-1]
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                named = properties_of(resolve(evidence.spec, at))
+                for extra in error.instance:
+                    if extra not in named:
+                        groups[("add", at, extra)].append((observation, error))
+            elif error.validator == "required" and isinstance(error.instance, dict):
+                for name in error.validator_value:
+                    if name not in error.instance:
+                        groups[("required", at, name)].append((observation, error))
+            else:
+                groups[(str(error.validator), at)].append((observation, error))
+    changes = []
+    for key, seen in groups.items():
+        change = _loosen(evidence, key, seen)
+        if change is None:
+            first = seen[0][1]
+            evidence.findings.append(
+                Finding(
+                    f"request {json_path(list(first.absolute_path))}: the API accepted a body that breaks "
+                    f"{first.validator} (not loosened automatically)",
+                    (f"accepted in {refs([o for o, _ in seen])}",),
+                )
+            )
+        else:
+            changes.append(change)
+    return changes
+
+
+def _loosen(
+    evidence: Evidence, key: tuple[Any, ...], seen: list[tuple[Observation, ValidationError]]
+) -> Change | None:
+    observations = [o for o, _ in seen]
+    first = seen[0][1]
+    path = json_path(list(first.absolute_path))
+    secret = any(part in SECRET_KEYS for part in first.absolute_path)
+    values: list[Any] = [error.instance for _, error in seen]
+    accepted = f"accepted ({observations[0].status}) in {refs(observations)}"
+    if key[0] == "add":
+        _, at, name = key
+        sent = [error.instance.get(name) for _, error in seen if isinstance(error.instance, dict)]
+        inferred = infer_schema(without_secrets(value) for value in sent)
+        field_path = json_path([*first.absolute_path, name])
+        return Change(
+            ("request-add", at, name),
+            f"request {field_path}: accepted though the spec does not name it; added as optional "
+            f"{describe(inferred)}",
+            f"the API accepts this field (sent in {len(seen)} accepted request(s)).",
+            (accepted, f"sent: {values_shown(evidence.redactor, sent, name in SECRET_KEYS)}"),
+            AddProperty(at, name, inferred),
+        )
+    if key[0] == "required":
+        _, at, name = key
+        return Change(
+            ("request-required", at, name),
+            f"request {json_path([*first.absolute_path, name])}: no longer required (accepted without it)",
+            f"`{name}` is not required (accepted without it).",
+            (accepted,),
+            DropRequired(at, name),
+        )
+    keyword, at = key
+    limit = first.validator_value
+    loosened = _loosened(keyword, limit, at, values)
+    if loosened is None:
+        return None
+    widen, said, why = loosened
+    return Change(
+        ("request-loosen", keyword, at),
+        f"request {path}: {said}",
+        why,
+        (accepted, f"sent: {values_shown(evidence.redactor, values, secret)}"),
+        widen,
+    )
+
+
+def _loosened(keyword: str, limit: Any, at: Pointer, values: list[Any]) -> tuple[Widen, str, str] | None:
+    """The edit that admits ``values`` past ``keyword``, what it does, and why (for the description)."""
+    if keyword in ("maxLength", "minLength"):
+        lengths = [len(v) for v in values if isinstance(v, str)]
+        bound = max(lengths) if keyword == "maxLength" else min(lengths)
+        return (
+            Widen(at, set=((keyword, bound),)),
+            f"{keyword} {limit} -> {bound}",
+            f"the API accepts {bound} characters ({keyword} was {limit}).",
+        )
+    if keyword in ("maximum", "minimum"):
+        numbers = [v for v in values if isinstance(v, int | float)]
+        extreme = max(numbers) if keyword == "maximum" else min(numbers)
+        return (
+            Widen(at, set=((keyword, extreme),)),
+            f"{keyword} {limit} -> {extreme}",
+            f"the API accepts {extreme} ({keyword} was {limit}).",
+        )
+    if keyword in ("format", "pattern", "const", "exclusiveMaximum", "exclusiveMinimum"):
+        return (
+            Widen(at, drop=(keyword,)),
+            f"{keyword} {limit} is not enforced, dropped",
+            f"the API accepts values that break {keyword} {limit}.",
+        )
+    if keyword == "type":
+        types = tuple(sorted({json_type(v) for v in values}))
+        return (
+            Widen(at, types=types),
+            f"also {' or '.join(types)}",
+            f"the API accepts {' and '.join(types)} too.",
+        )
+    if keyword == "enum":
+        extra = tuple(dict.fromkeys(v for v in values if not isinstance(v, dict | list)))
+        return (
+            Widen(at, enum=extra),
+            f"enum gains {list(extra)}",
+            "the API accepts more values than the enum named.",
+        )
+    return None
+
+
+def refused_request_fields(evidence: Evidence) -> list[Change]:
+    """A body the spec calls valid that the API refused, where one field explains it: no longer accepted.
+
+    The field is isolated by comparing bodies: present in the refused one, absent from every accepted
+    one, and named by the refusal if several qualify. No request is sent again: it costs no budget.
+    """
+    operation = evidence.operation
+    schema, base = operation.request_schema(), operation.request_schema_pointer()
+    validator = evidence.spec.validator(schema)
+    accepted: set[tuple[str, ...]] = set()
+    for observation in _requests(evidence, accepted=True):
+        accepted |= set(key_paths(observation.request))
+    groups: dict[tuple[str, ...], list[Observation]] = defaultdict(list)
+    for observation in _requests(evidence, accepted=False):
+        if not validator.is_valid(observation.request):
+            continue  # refused rightly: the spec says so too
+        field_path = _isolate(observation, accepted)
+        if field_path is None:
+            evidence.findings.append(_unexplained(observation))
+        else:
+            groups[field_path].append(observation)
+    changes = []
+    for field_path, seen in groups.items():
+        located = _property(schema, base, field_path)
+        parent = resolve(evidence.spec, located[0][:-2]) if located else None
+        name = field_path[-1]
+        shown_path = "$." + ".".join(field_path)
+        if located is None or name in (parent or {}).get("required", ()):
+            why = "which the spec requires" if located else "which learn cannot place in the request schema"
+            evidence.findings.append(
+                Finding(
+                    f"the API refused bodies the spec calls valid over {shown_path}, {why}",
+                    (f"refused in {refs(seen)}",),
+                )
+            )
+            continue
+        examples = tuple(
+            (*pointer, *field_path[:-1]) for pointer in operation.request_example_pointers().values()
+        )
+        changes.append(
+            Change(
+                ("request-remove", field_path),
+                f"request {shown_path}: no longer accepted, removed from the request schema",
+                f"`{name}` is no longer accepted (bodies with it are refused).",
+                (
+                    f"refused ({seen[0].status}) in {refs(seen)}, the refusal naming {name!r}"
+                    if _names(seen[0], name)
+                    else f"refused ({seen[0].status}) in {refs(seen)}",
+                    f"never in the {sum(1 for _ in _requests(evidence, accepted=True))} accepted bodies",
+                ),
+                RemoveProperty(located[0][:-2], name, examples),
+            )
+        )
+    return changes
+
+
+def _isolate(observation: Observation, accepted: set[tuple[str, ...]]) -> tuple[str, ...] | None:
+    paths = list(dict.fromkeys(key_paths(observation.request)))
+    fresh = [path for path in paths if path not in accepted]
+    # The outermost new field: `config` never accepted explains every field inside it.
+    outermost = [path for path in fresh if not any(path[: len(o)] == o for o in fresh if o != path)]
+    named = [path for path in outermost if _names(observation, path[-1])]
+    if len(named) == 1:
+        return named[0]
+    return outermost[0] if len(outermost) == 1 and not named else None
+
+
+def _unexplained(observation: Observation) -> Finding:
+    named = [p for p in dict.fromkeys(key_paths(observation.request)) if _names(observation, p[-1])]
+    if len(named) == 1:
+        # The field was accepted in other bodies: a value of it, not the field, is refused.
+        what = f"a value of $.{'.'.join(named[0])} that the spec allows (the refusal names it)"
+    else:
+        what = "a body the spec calls valid, and no single field explains it"
+    return Finding(f"the API refused ({observation.status}) {what}", (f"refused in {observation.ref}",))
+
+
+def _names(observation: Observation, name: str) -> bool:
+    text = observation.exchange.response_body.decode("utf-8", "replace")
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
+
+def _property(schema: Any, base: Pointer, field_path: tuple[str, ...]) -> tuple[Pointer, Any] | None:
+    at, node = base, schema
+    for name in field_path:
+        while isinstance(node, dict) and isinstance(node.get("items"), dict) and "properties" not in node:
+            at, node = (*at, "items"), node["items"]  # list items share their list's path
+        found = property_pointer(node, at, name)
+        if found is None:
+            return None
+        at, node = found
+    return at, node
