@@ -1,8 +1,7 @@
-"""Run the contract suite under pytest, in this process, and map its outcome to an exit status."""
+"""Run the contract suite under pytest with the run's plugin, in this process; map its outcome to an exit."""
 
 from __future__ import annotations
 
-import os
 import sys
 from importlib.util import find_spec
 from pathlib import Path
@@ -10,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from phone_contract._exit import Exit
-from phone_contract.gate import run as gate_run
-from phone_contract.gate.settings import ENV_VAR, GateSettings
+from phone_contract.gate import hypothesis_home
+from phone_contract.gate.plugin import GatePlugin
+from phone_contract.gate.progress import Progress
+from phone_contract.gate.settings import GateSettings
 
 _PACKAGED_SUITE = Path(__file__).resolve().parents[1] / "_contract_tests"
 
@@ -22,7 +23,7 @@ def suite_path() -> Path:
     return checkout if checkout.is_dir() else _PACKAGED_SUITE
 
 
-def pytest_args(junit_xml: Path | None) -> list[str]:
+def pytest_args(junit_xml: Path | None, *, fail_fast: bool = False) -> list[str]:
     args = [
         str(suite_path()),
         "-q",
@@ -37,28 +38,30 @@ def pytest_args(junit_xml: Path | None) -> list[str]:
     if find_spec("pytest_timeout") is not None:
         # A thorough run may take longer than a unit test's timeout; requests have their own.
         args += ["-o", "timeout=0"]
+    if fail_fast:
+        args.append("--exitfirst")
     if junit_xml is not None:
         args += ["--junit-xml", str(junit_xml), "-o", "junit_suite_name=phone-contract-gate"]
     return args
 
 
 def run_suite(settings: GateSettings, junit_xml: Path | None) -> int:
-    previous = os.environ.get(ENV_VAR)
-    os.environ[ENV_VAR] = settings.to_env()
+    # The whole pytest session is the gate's: its private hypothesis home holds from collection on
+    # (hypothesis' pytest plugin reads local constants while collecting).
+    home = hypothesis_home.make_private_home()
     try:
-        status = pytest.main(pytest_args(junit_xml))
+        plugin = GatePlugin(settings, progress=None if settings.quiet else Progress(), home=home)
+        with hypothesis_home.used(home):
+            status = pytest.main(pytest_args(junit_xml, fail_fast=settings.fail_fast), plugins=[plugin])
     finally:
-        if previous is None:
-            os.environ.pop(ENV_VAR, None)
-        else:
-            os.environ[ENV_VAR] = previous
-    return _exit_status(status)
+        hypothesis_home.remove(home)
+    return exit_status(plugin, status)
 
 
-def _exit_status(status: int | pytest.ExitCode) -> int:
-    unreachable = gate_run.last_unreachable()
-    if unreachable is not None:
-        print(f"phone-contract gate: error: {unreachable}", file=sys.stderr)
+def exit_status(plugin: GatePlugin, status: int | pytest.ExitCode) -> int:
+    """The shared exit status for what the run saw, read from its plugin and pytest's status."""
+    if plugin.unreachable is not None:
+        print(f"phone-contract gate: error: {plugin.unreachable}", file=sys.stderr)
         return Exit.CANNOT_RUN
     if status == pytest.ExitCode.OK:
         return Exit.OK
