@@ -8,7 +8,12 @@ seed are the run's, so each test is built when it runs, from the session it rece
 
 from __future__ import annotations
 
-from phone_contract.gate.properties import duplicate_in_workspace, fully_populated_create, run_property
+from phone_contract.gate.properties import (
+    duplicate_in_workspace,
+    fully_populated_create,
+    run_property,
+    user_strings,
+)
 from phone_contract.gate.session import GateSession
 
 
@@ -18,3 +23,7 @@ def test_duplicate_number_conflicts_only_within_a_workspace(gate: GateSession) -
 
 def test_fully_populated_config_is_created_and_echoed(gate: GateSession) -> None:
     run_property(gate, fully_populated_create, gate.fully_populated_cases())
+
+
+def test_strings_real_users_send_are_echoed(gate: GateSession) -> None:
+    user_strings(gate)

@@ -37,7 +37,8 @@ EXPECTED_CHECK = {
     "echo-token": "token_not_leaked",
 }
 # The slow fault answers in 0.3 s against a 0.15 s limit: caught without slowing the suite.
-EXTRA = {"slow": ["--mock-slow-seconds", "0.3", "--max-response-time", "0.15"]}
+# Fail fast: every answer is slow, and the run would otherwise wait for all of them.
+EXTRA = {"slow": ["--mock-slow-seconds", "0.3", "--max-response-time", "0.15", "--fail-fast"]}
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from schemathesis import Case, CheckContext, GenerationMode, Response
 
 from phone_contract._secrets import SECRET_KEYS
 from phone_contract._spec import Spec
-from phone_contract.responses import Violation, json_path, undocumented_fields
+from phone_contract.responses import Violation, check_response, json_path, undocumented_fields
 
 DRIFT_MESSAGE = "the API has grown: update the spec and regenerate"
 ECHOED_FIELDS = ("number", "workspaceId", "userId", "friendlyName", "config")
@@ -186,6 +186,34 @@ def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case[Any
     return None
 
 
+@schemathesis.check
+def probe_answers_conform(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """An answer to a probe (another method, no token, a wrong token) keeps the contract of its status.
+
+    Schemathesis judges a probe by its status alone; a 401 documented as the JSON error envelope
+    that arrives as text/plain is a break all the same. Answers to the operation's own requests are
+    the other checks' business; a status the operation does not document has no contract to hold.
+    """
+    spec = contract_of(case)
+    if str(response.request.method).upper() == spec.require_operation().method.upper():
+        return True
+    violations = probe_violations(spec, response.status_code, _content_type(response), response.content)
+    if violations is None:
+        return True
+    if violations:
+        raise CheckFailed(violations, f"the answer to a probe breaks the contract of {response.status_code}")
+    return None
+
+
+def probe_violations(
+    spec: Spec, status: int, content_type: str | None, content: bytes
+) -> list[Violation] | None:
+    """How a probe's answer breaks the contract of its status; None when the spec documents none."""
+    if spec.require_operation().response_for(status) is None:
+        return None
+    return check_response(status, content_type, content, spec=spec)
+
+
 def response_drift(response: Response, spec: Spec) -> list[str]:
     """JSON paths of the fields in a response body that ``spec`` does not document."""
     try:
@@ -243,6 +271,7 @@ GATE_CHECKS = (
     token_not_leaked,
     parses_with_generated_client,
     no_undocumented_fields,
+    probe_answers_conform,
 )
 
 
@@ -325,6 +354,11 @@ def _sent_token(response: Response) -> str | None:
     if scheme.lower() != "bearer" or len(token.strip()) < MIN_TOKEN_LENGTH:
         return None
     return token.strip()
+
+
+def _content_type(response: Response) -> str | None:
+    values = response.headers.get("content-type")
+    return values[0] if values else None
 
 
 def _short(value: Any) -> str:

@@ -1,7 +1,8 @@
 """Send one schemathesis case through the gatekeeper, run every check, keep every failure.
 
 A failing case does not stop the test: its failures go into the tally, grouped, and the next case
-is sent (the plugin fails the test at its end). ``--fail-fast`` raises at the first one instead.
+is sent (the plugin fails the test at its end). With ``--fail-fast`` no case is sent after the first
+failure (raising instead would make hypothesis send the failing case again, to report it).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from schemathesis import Case, HookContext, Response
 from schemathesis.checks import CheckResult
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.engine import Status
+from schemathesis.engine.recorder import ScenarioRecorder
 
 from phone_contract.gate import drift
-from phone_contract.gate.checks import CheckFailed, contract_of, response_drift
+from phone_contract.gate.checks import CheckFailed, contract_of, probe_violations, response_drift
 from phone_contract.gate.pinning import pin_identities
-from phone_contract.gate.report import render_failure, render_finding, schema_violations
+from phone_contract.gate.report import content_type, render_failure, render_finding, schema_violations
 from phone_contract.gate.session import GATE_ORIGIN, GateSession
 from phone_contract.gate.target import ResponseTimedOut, WriteBudgetExhausted
 
@@ -89,8 +91,8 @@ IGNORED_AUTH_WRITES = 2
 
 def send_and_check(session: GateSession, case: Case[Any]) -> None:
     """One conformance case: the request, all checks, every failure kept; no secret in any report."""
-    if session.gatekeeper.budget_reached:
-        return  # the budget stopped the run; the summary says so
+    if session.gatekeeper.budget_reached or session.failed_fast:
+        return  # the budget (or --fail-fast) stopped the run; the summary says so
     session.tally.cases += 1
     pin_identities(case, session.settings.pinned_fields)
     kwargs: dict[str, Any] = {"base_url": GATE_ORIGIN, "headers": session.auth_headers}
@@ -100,10 +102,13 @@ def send_and_check(session: GateSession, case: Case[Any]) -> None:
         # Once the API has refused both, enforcement is proven for the run (as in `st run`); where
         # the budget has no room for them, the case's other checks still count.
         checks = [check for check in checks if check.__name__ != "ignored_auth"]
-    before = len(session.tally.findings)
+    # Where ignored_auth records the probes it sends (without and with a wrong token).
+    probes = ScenarioRecorder(label=case.operation.label)
     try:
         response = case.call(**kwargs)
-        case.validate_response(response, checks=checks, headers=session.auth_headers, transport_kwargs=kwargs)
+        case.validate_response(
+            response, checks=checks, headers=session.auth_headers, transport_kwargs=kwargs, recorder=probes
+        )
     except WriteBudgetExhausted:
         return
     except ResponseTimedOut as exc:
@@ -111,8 +116,45 @@ def send_and_check(session: GateSession, case: Case[Any]) -> None:
         session.tally.add_failure("max_response_time", ["no answer in time"], f"- {exc}")
     except FailureGroup:
         pass  # every failure is in the tally already (the after_validate hook)
-    if session.settings.fail_fast and len(session.tally.findings) > before:
-        raise ContractBroken(new_findings_report(session, before))
+    judge_probes(session, case, probes)
+
+
+PROBE_CHECK = "probe_answers_conform"
+
+
+def judge_probes(session: GateSession, case: Case[Any], probes: ScenarioRecorder) -> None:
+    """Hold the answers to the probes a check sent to the contract of their status (see
+    checks.probe_answers_conform, which does the same for the probes that are cases of their own)."""
+    spec = contract_of(case)
+    for case_id, interaction in probes.interactions.items():
+        node = probes.cases.get(case_id)
+        response = interaction.response
+        if case_id == case.id or node is None or response is None:
+            continue
+        violations = probe_violations(spec, response.status_code, content_type(response), response.content)
+        if violations is None:
+            continue
+        session.tally.record(PROBE_CHECK, ok=not violations)
+        if violations:
+            message = [
+                *(str(violation) for violation in violations),
+                "the answer to a probe breaks the contract",
+            ]
+            report = render_failure(
+                session.redactor,
+                PROBE_CHECK,
+                title="Custom check failed",
+                message="\n".join(message),
+                case=node.value,
+                response=response,
+                public_url=session.public_url,
+            )
+            status = response.status_code
+            session.tally.add_failure(
+                PROBE_CHECK,
+                sorted({f"{violation.path} (status {status})" for violation in violations}),
+                report,
+            )
 
 
 def new_findings_report(session: GateSession, since: int) -> str:

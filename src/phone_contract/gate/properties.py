@@ -15,22 +15,26 @@ from hypothesis import given, seed
 from hypothesis import strategies as st
 from schemathesis import Case, Response
 
-from phone_contract.gate.conformance import ContractBroken, new_findings_report, send_and_check
+from phone_contract._spec import JSON
+from phone_contract.gate.conformance import send_and_check
 from phone_contract.gate.profiles import profile
 from phone_contract.gate.report import content_type, reproduction, response_lines
 from phone_contract.gate.session import GATE_ORIGIN, GateSession
 from phone_contract.gate.target import ResponseTimedOut, WriteBudgetExhausted
+from phone_contract.gate.user_strings import user_string_bodies
 from phone_contract.responses import check_response
 
 DUPLICATE = "duplicate_conflicts"
 OTHER_WORKSPACE = "same_number_other_workspace"
 PROPERTY_CHECKS = frozenset({DUPLICATE, OTHER_WORKSPACE})
 FULLY_POPULATED = "fully_populated_create"  # a test, not a check: it runs the conformance checks
+USER_STRINGS = "user_strings_echoed"  # a test, not a check: it runs the conformance checks
 # Against a live API, the share of the write budget that may be used up when a property test starts
 # another example (cumulative, in the order the tests run: the duplicate one first, as it needs three
 # writes in a row); each always gets its first example, and the schemathesis cases get the rest.
 DUPLICATE_SHARE = 0.25
 FULLY_POPULATED_SHARE = 0.5
+USER_STRINGS_SHARE = 0.6
 NO_OTHER_WORKSPACE = (
     "--workspace-id is pinned but --other-workspace-id is not, so there is no second workspace to create in"
 )
@@ -46,10 +50,8 @@ def run_property(
     @seed(session.settings.seed)
     @given(case=cases)
     def examples(case: Case[Any]) -> None:
-        before = len(session.tally.findings)
-        prop(session, case)
-        if session.settings.fail_fast and len(session.tally.findings) > before:
-            raise ContractBroken(new_findings_report(session, before))
+        if not session.failed_fast:
+            prop(session, case)
 
     examples()
 
@@ -98,6 +100,19 @@ def fully_populated_create(session: GateSession, case: Case[Any]) -> None:
     if isinstance(case.body, dict):
         _own_identities(session, case)
     send_and_check(session, case)
+
+
+def user_strings(session: GateSession) -> None:
+    """The strings real users send (see gate.user_strings), in every free-text field: all checks,
+    the echo above all, so an API that trims, truncates or normalises them is caught."""
+    operation = session.operation
+    api_operation = session.schema[operation.path][operation.method.upper()]
+    for _, body in user_string_bodies(session.spec):
+        if not session.within_share(USER_STRINGS, USER_STRINGS_SHARE):
+            return
+        case = api_operation.Case(body=body, media_type=JSON)
+        _own_identities(session, case)
+        send_and_check(session, case)
 
 
 def _own_identities(session: GateSession, case: Case[Any]) -> None:

@@ -118,6 +118,11 @@ class GateSession:
         return unique_number(generated, self.namespace.int, self._numbers)
 
     @property
+    def failed_fast(self) -> bool:
+        """Whether --fail-fast has seen its failure: nothing more is sent."""
+        return self.settings.fail_fast and bool(self.tally.findings)
+
+    @property
     def operation(self) -> Operation:
         return self.spec.require_operation()
 

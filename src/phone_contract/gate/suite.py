@@ -10,6 +10,7 @@ import pytest
 
 from phone_contract._exit import Exit
 from phone_contract.gate import hypothesis_home
+from phone_contract.gate.junit import write_junit
 from phone_contract.gate.plugin import GatePlugin
 from phone_contract.gate.progress import Progress
 from phone_contract.gate.settings import GateSettings
@@ -23,7 +24,7 @@ def suite_path() -> Path:
     return checkout if checkout.is_dir() else _PACKAGED_SUITE
 
 
-def pytest_args(junit_xml: Path | None, *, fail_fast: bool = False) -> list[str]:
+def pytest_args(*, fail_fast: bool = False) -> list[str]:
     args = [
         str(suite_path()),
         "-q",
@@ -40,8 +41,6 @@ def pytest_args(junit_xml: Path | None, *, fail_fast: bool = False) -> list[str]
         args += ["-o", "timeout=0"]
     if fail_fast:
         args.append("--exitfirst")
-    if junit_xml is not None:
-        args += ["--junit-xml", str(junit_xml), "-o", "junit_suite_name=phone-contract-gate"]
     return args
 
 
@@ -52,9 +51,19 @@ def run_suite(settings: GateSettings, junit_xml: Path | None) -> int:
     try:
         plugin = GatePlugin(settings, progress=None if settings.quiet else Progress(), home=home)
         with hypothesis_home.used(home):
-            status = pytest.main(pytest_args(junit_xml, fail_fast=settings.fail_fast), plugins=[plugin])
+            status = pytest.main(pytest_args(fail_fast=settings.fail_fast), plugins=[plugin])
     finally:
         hypothesis_home.remove(home)
+    if junit_xml is not None and plugin.session is not None:
+        # One test case per check and per failure group (not pytest's three test functions).
+        session = plugin.session
+        write_junit(
+            junit_xml,
+            session.tally,
+            label=session.operation.label,
+            redactor=session.redactor,
+            stopped=plugin.unreachable,
+        )
     return exit_status(plugin, status)
 
 

@@ -7,8 +7,11 @@ path or a status), with how often it was seen and the report of its first occurr
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+
+_ANY_INDEX = re.compile(r"\[\d+\]")
 
 
 @dataclass
@@ -52,7 +55,8 @@ class Tally:
 
     def add_failure(self, check: str, places: list[str], report: str) -> None:
         """Count one failure of ``check`` at each of ``places``; the first of each keeps ``report``."""
-        for where in places or ["(the response)"]:
+        # Items of a list fail alike: headers[0].key and headers[3].key are one kind of failure.
+        for where in sorted({_ANY_INDEX.sub("[*]", place) for place in places} or {"(the response)"}):
             finding = self.findings.get((check, where))
             if finding is None:
                 self.findings[(check, where)] = Finding(check, where, report)
