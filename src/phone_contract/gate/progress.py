@@ -28,9 +28,16 @@ LIVE_REFRESH_PER_SECOND = 4
 class Progress:
     """Reports a session's progress until :meth:`stop`; ``interactive`` picks the live line."""
 
-    def __init__(self, stream: TextIO | None = None, *, interactive: bool | None = None) -> None:
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        interactive: bool | None = None,
+        interval: float = PLAIN_INTERVAL,
+    ) -> None:
         self._stream = stream if stream is not None else sys.stderr
         self._interactive = self._stream.isatty() if interactive is None else interactive
+        self._interval = interval
         self._session: GateSession | None = None
         self._phase = "starting"
         self._started = time.monotonic()
@@ -42,7 +49,7 @@ class Progress:
         self._session = session
         self._started = time.monotonic()
         if self._interactive:
-            console = Console(file=self._stream, highlight=False)
+            console = Console(file=self._stream, highlight=False, force_terminal=True)
             self._live = Live(
                 get_renderable=lambda: Text(self.line()),
                 console=console,
@@ -72,7 +79,7 @@ class Progress:
         )
 
     def _plain_lines(self) -> None:
-        while not self._stopped.wait(PLAIN_INTERVAL):
+        while not self._stopped.wait(self._interval):
             print(self.line(), file=self._stream, flush=True)
 
     def stop(self) -> None:

@@ -49,7 +49,7 @@ def run_suite(settings: GateSettings, junit_xml: Path | None) -> int:
     # (hypothesis' pytest plugin reads local constants while collecting).
     home = hypothesis_home.make_private_home()
     try:
-        plugin = GatePlugin(settings, progress=None if settings.quiet else Progress(), home=home)
+        plugin = GatePlugin(settings, progress=progress_for(settings), home=home)
         with hypothesis_home.used(home):
             status = pytest.main(pytest_args(fail_fast=settings.fail_fast), plugins=[plugin])
     finally:
@@ -65,6 +65,11 @@ def run_suite(settings: GateSettings, junit_xml: Path | None) -> int:
             stopped=plugin.unreachable,
         )
     return exit_status(plugin, status)
+
+
+def progress_for(settings: GateSettings) -> Progress | None:
+    """The run's sign of life on stderr (live on a terminal, a line every few seconds otherwise); -q: none."""
+    return None if settings.quiet else Progress()
 
 
 def exit_status(plugin: GatePlugin, status: int | pytest.ExitCode) -> int:
