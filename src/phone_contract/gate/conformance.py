@@ -40,7 +40,7 @@ def install_tally_hook(session: GateSession) -> None:
                 session.auth_enforced = True  # it only probes after a success; see send_and_check
             if not ok and result.failure is not None:
                 record_failure(session, result.name, result.failure, case, response)
-        drift.note_response(session.tally, session.redactor, case, response)
+        drift.note_response(case, response, session.tally)
         if session.settings.allow_undocumented:
             session.tally.drift_allowed.update(response_drift(response, contract_of(case)))
 

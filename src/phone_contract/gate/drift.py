@@ -32,31 +32,18 @@ INVALID_ACCEPTED = "invalid body accepted"
 _EXAMPLE_LIMIT = 60
 
 
-def note_response(tally: Tally, redactor: Redactor, case: Case[Any], response: Response) -> None:
-    """What one answer to the operation itself shows about the spec."""
+def note_response(case: Case[Any], response: Response, tally: Tally) -> None:
+    """What any answer to the operation itself shows: a status the spec does not document.
+
+    The rest is read from failed checks only (note_failure): a conforming answer shows no drift,
+    and judging it twice would slow every run.
+    """
     operation = contract_of(case).operation
     if str(response.request.method).upper() != operation.method.upper():
         return  # a probe of another method: see note_failure
     status = response.status_code
     if operation.response_for(status) is None:
         tally.add_drift(UNDOCUMENTED_STATUS, f"{status} on {operation.label}")
-        return
-    try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    if body is not None:
-        values = dict(_values(body, []))
-        for path in undocumented_fields(status, body, spec=contract_of(case)):
-            tally.add_drift(
-                UNDOCUMENTED_FIELD, f"{path} in {status} answers", f"e.g. {_example(redactor, path, values)}"
-            )
-    for violation in schema_violations(case, response):
-        tally.add_drift(
-            DIFFERENT_FIELD,
-            f"{violation.path} in {status} answers: expected {violation.expected}",
-            f"got {redactor.text(violation.actual)}",
-        )
 
 
 def note_failure(
@@ -65,7 +52,16 @@ def note_failure(
     """What a failed check shows about the spec, for the checks that name a kind of drift."""
     status = response.status_code
     method = str(response.request.method).upper()
-    if check == "unsupported_method" and 200 <= status < 300:
+    if check == "no_undocumented_fields":
+        _undocumented(tally, redactor, case, response)
+    elif check == "response_schema_conformance":
+        for violation in schema_violations(case, response):
+            tally.add_drift(
+                DIFFERENT_FIELD,
+                f"{violation.path} in {status} answers: expected {violation.expected}",
+                f"got {redactor.text(violation.actual)}",
+            )
+    elif check == "unsupported_method" and 200 <= status < 300:
         tally.add_drift(UNDOCUMENTED_METHOD, f"{method} {case.path} answered {status}")
     elif check == "positive_data_acceptance":
         tally.add_drift(
@@ -73,6 +69,19 @@ def note_failure(
         )
     elif check == "negative_data_rejection":
         tally.add_drift(INVALID_ACCEPTED, f"{method} {case.path} answered {status}", _constraint(case))
+
+
+def _undocumented(tally: Tally, redactor: Redactor, case: Case[Any], response: Response) -> None:
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return
+    status = response.status_code
+    values = dict(_values(body, []))
+    for path in undocumented_fields(status, body, spec=contract_of(case)):
+        tally.add_drift(
+            UNDOCUMENTED_FIELD, f"{path} in {status} answers", f"e.g. {_example(redactor, path, values)}"
+        )
 
 
 def _values(value: Any, parts: list[str | int]) -> Iterator[tuple[str, Any]]:
