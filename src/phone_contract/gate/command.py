@@ -92,7 +92,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="report response fields the spec does not document, without failing",
     )
-    run.add_argument("--junit-xml", metavar="PATH", type=Path, help="also write a JUnit XML report")
+    run.add_argument(
+        "--junit-xml",
+        metavar="PATH",
+        type=Path,
+        help="also write a JUnit XML report: one test case per check and per failure group",
+    )
     run.add_argument(
         "-x",
         "--fail-fast",

@@ -157,8 +157,15 @@ def judge_probes(session: GateSession, case: Case[Any], probes: ScenarioRecorder
             )
 
 
-def new_findings_report(session: GateSession, since: int) -> str:
-    """The blocks of the findings made after the first ``since`` of the run."""
-    label = session.spec.require_operation().label
-    findings = list(session.tally.findings.values())[since:]
-    return "\n\n".join(render_finding(finding, label) for finding in findings)
+def findings_report(session: GateSession, *, since: dict[tuple[str, str], int]) -> str:
+    """The findings seen since the counts ``since``: new ones in full, others in one line each."""
+    label = session.operation.label
+    blocks: list[str] = []
+    again: list[str] = []
+    for key, finding in session.tally.findings.items():
+        seen = since.get(key, 0)
+        if finding.count > seen and seen == 0:
+            blocks.append(render_finding(finding, label))
+        elif finding.count > seen:
+            again.append(f"- seen again: {finding.check} at {finding.where} (reported above)")
+    return "\n\n".join([*blocks, "\n".join(again)] if again else blocks)

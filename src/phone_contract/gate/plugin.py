@@ -17,7 +17,7 @@ import pytest
 
 from phone_contract._redact import Redactor
 from phone_contract.gate import hypothesis_home
-from phone_contract.gate.conformance import ContractBroken, install_tally_hook, new_findings_report
+from phone_contract.gate.conformance import ContractBroken, findings_report, install_tally_hook
 from phone_contract.gate.progress import Progress
 from phone_contract.gate.properties import PROPERTY_CHECKS
 from phone_contract.gate.report import summary
@@ -111,13 +111,13 @@ class GatePlugin:
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None]:
         if not _is_gate_test(item):
             return (yield)
-        before = len(self.session.tally.findings) if self.session is not None else 0
+        before = self.session.tally.counts() if self.session is not None else {}
         if self.progress is not None:
             self.progress.phase(item.name)
         result = yield
         # A test sends every case within the budget; it fails at its end with what it found.
-        if self.session is not None and len(self.session.tally.findings) > before:
-            raise ContractBroken(new_findings_report(self.session, before))
+        if self.session is not None and self.session.tally.counts() != before:
+            raise ContractBroken(findings_report(self.session, since=before))
         return result
 
     @pytest.hookimpl(wrapper=True)

@@ -90,7 +90,7 @@ class GateSession:
             "the write budget ran out before it could run"
             if self.gatekeeper.write_budget is not None
             and self.gatekeeper.writes >= self.gatekeeper.write_budget
-            else "no case reached it (its test stopped at a failure, or no response it applies to came back)"
+            else "no case reached it (no response it applies to came back, or --fail-fast stopped the run)"
         )
         for name in sorted(expected - set(self.tally.passed) - set(self.tally.failed)):
             self.tally.not_run.setdefault(name, why)

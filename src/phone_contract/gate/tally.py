@@ -70,6 +70,10 @@ class Tally:
         else:
             note.count += 1
 
+    def counts(self) -> dict[tuple[str, str], int]:
+        """How often each finding was seen so far."""
+        return {key: finding.count for key, finding in self.findings.items()}
+
     @property
     def failures(self) -> int:
         """How many failures were seen, all groups together."""
