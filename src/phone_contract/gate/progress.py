@@ -12,11 +12,9 @@ import threading
 import time
 from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.live import Live
-from rich.text import Text
-
 if TYPE_CHECKING:
+    from rich.live import Live
+
     from phone_contract.gate.session import GateSession
 
 PREFIX = "phone-contract gate: progress"
@@ -49,6 +47,11 @@ class Progress:
         self._session = session
         self._started = time.monotonic()
         if self._interactive:
+            # Imported here: only a terminal needs it, and every other run would pay for the import.
+            from rich.console import Console  # noqa: PLC0415
+            from rich.live import Live  # noqa: PLC0415
+            from rich.text import Text  # noqa: PLC0415
+
             console = Console(file=self._stream, highlight=False, force_terminal=True)
             self._live = Live(
                 get_renderable=lambda: Text(self.line()),

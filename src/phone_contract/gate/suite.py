@@ -10,7 +10,6 @@ import pytest
 
 from phone_contract._exit import Exit
 from phone_contract.gate import hypothesis_home
-from phone_contract.gate.junit import write_junit
 from phone_contract.gate.plugin import GatePlugin
 from phone_contract.gate.progress import Progress
 from phone_contract.gate.settings import GateSettings
@@ -57,6 +56,8 @@ def run_suite(settings: GateSettings, junit_xml: Path | None) -> int:
     if junit_xml is not None and plugin.session is not None:
         # One test case per check and per failure group (not pytest's three test functions).
         session = plugin.session
+        from phone_contract.gate.junit import write_junit  # noqa: PLC0415 - only when asked for
+
         write_junit(
             junit_xml,
             session.tally,
