@@ -2,37 +2,28 @@
 
 They run before the schemathesis cases (file order; the duplicate one first, as it needs three
 writes in a row), each with its first example and then up to its share of a live API's write
-budget, so that a small budget still tries every kind of test.
+budget, so that a small budget still tries every kind of test. Their hypothesis settings and
+seed are the run's, so each test is built when it runs, from the session it receives.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from hypothesis import given, seed
-from schemathesis import Case, GenerationMode
-
-from phone_contract.gate.profiles import profile
-from phone_contract.gate.properties import duplicate_in_workspace, fully_populated_create
-from phone_contract.gate.run import current
-
-RUN = current()
-PROFILE = profile(RUN.settings)
-valid_cases = RUN.schema["/phone-numbers"]["POST"].as_strategy(generation_mode=GenerationMode.POSITIVE)
-fully_populated_cases = RUN.deep_schema["/phone-numbers"]["POST"].as_strategy(
-    generation_mode=GenerationMode.POSITIVE
+from phone_contract.gate.properties import (
+    duplicate_in_workspace,
+    fully_populated_create,
+    run_property,
+    user_strings,
 )
+from phone_contract.gate.session import GateSession
 
 
-@PROFILE
-@seed(RUN.settings.seed)
-@given(case=valid_cases)
-def test_duplicate_number_conflicts_only_within_a_workspace(case: Case[Any]) -> None:
-    duplicate_in_workspace(RUN, case)
+def test_duplicate_number_conflicts_only_within_a_workspace(gate: GateSession) -> None:
+    run_property(gate, duplicate_in_workspace, gate.valid_cases())
 
 
-@PROFILE
-@seed(RUN.settings.seed)
-@given(case=fully_populated_cases)
-def test_fully_populated_config_is_created_and_echoed(case: Case[Any]) -> None:
-    fully_populated_create(RUN, case)
+def test_fully_populated_config_is_created_and_echoed(gate: GateSession) -> None:
+    run_property(gate, fully_populated_create, gate.fully_populated_cases())
+
+
+def test_strings_real_users_send_are_echoed(gate: GateSession) -> None:
+    user_strings(gate)

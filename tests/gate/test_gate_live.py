@@ -96,4 +96,4 @@ def test_faults_of_the_served_mock_fail_the_gate(
     assert FAULTS[fault] in result.failed_checks
     assert received <= BUDGET
     # The reproduction points at the live target, not at the gate's in-process plumbing.
-    assert f"--url {base_url}/phone-numbers" in result.stdout
+    assert f" {base_url}/phone-numbers\n" in result.stdout

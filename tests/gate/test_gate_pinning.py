@@ -24,8 +24,8 @@ from phone_contract._exit import UsageError
 from phone_contract.cli import build_parser
 from phone_contract.gate.command import identity_warning, settings_from_args
 from phone_contract.gate.pinning import NUMBER_MAX_LENGTH, pin_identities, unique_number
-from phone_contract.gate.run import build
-from phone_contract.gate.settings import ENV_VAR, GateSettings
+from phone_contract.gate.session import open_session
+from phone_contract.gate.settings import GateSettings
 
 from .support import SECRET_TOKEN, GateResult, run_gate, served_mock
 
@@ -47,15 +47,12 @@ def _settings(argv: list[str]) -> GateSettings:
     return settings_from_args(parser.parse_args(["gate", *argv]))
 
 
-def test_the_options_are_parsed_into_canonical_uuids(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_options_are_parsed_into_canonical_uuids() -> None:
     settings = _settings(
         ["--workspace-id", WORKSPACE.upper(), "--other-workspace-id", OTHER, "--user-id", USER]
     )
     assert (settings.workspace_id, settings.other_workspace_id, settings.user_id) == (WORKSPACE, OTHER, USER)
     assert settings.pinned_fields == {"workspaceId": WORKSPACE, "userId": USER}
-    # They reach the suite with the other settings, as JSON in PHONE_CONTRACT_GATE.
-    monkeypatch.setenv(ENV_VAR, settings.to_env())
-    assert GateSettings.from_env() == settings
 
 
 def test_the_environment_is_the_fallback_and_options_win(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,7 +110,7 @@ def test_unique_numbers_stay_within_the_spec_and_apart() -> None:
     assert numbers == ["000456789000001", "99999999456789000002"]
 
 
-PIN_RUN = build(GateSettings(workspace_id=WORKSPACE, user_id=USER))
+PIN_RUN = open_session(GateSettings(workspace_id=WORKSPACE, user_id=USER))
 OPERATION = PIN_RUN.schema["/phone-numbers"]["POST"]
 _CASES = st.one_of(
     OPERATION.as_strategy(generation_mode=GenerationMode.POSITIVE),

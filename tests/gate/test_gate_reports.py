@@ -26,7 +26,13 @@ def test_a_failing_run_writes_a_secret_free_junit_report_and_nothing_else(tmp_pa
     # The gate writes what it was asked to write, and nothing else (no .pytest_cache, no .hypothesis).
     written = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*"))
     assert written == ["reports", "reports/gate.xml"]
-    failures = ET.fromstring(junit.read_text()).findall(".//testcase/failure")  # noqa: S314 - our own file
+    root = ET.fromstring(junit.read_text())  # noqa: S314 - our own file
+    failures = root.findall(".//testcase/failure")
     text = "\n".join(failure.get("message", "") + (failure.text or "") for failure in failures)
     assert "- check token_not_leaked" in text
     assert '"Authorization: Bearer $FREYA_API_TOKEN"' in text
+    # One test case per check, and one per failure group: a dashboard names what failed, and where.
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    assert cases["token_not_leaked: $ (body)"].find("failure") is not None
+    assert cases["not_a_server_error"].find("failure") is None
+    assert "test_api_conforms" not in cases

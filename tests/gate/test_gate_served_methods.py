@@ -14,7 +14,6 @@ from schemathesis.config._phases import DEFAULT_UNEXPECTED_METHODS
 
 from phone_contract.cli import build_parser
 from phone_contract.gate.command import PROBED_METHODS, settings_from_args
-from phone_contract.gate.settings import ENV_VAR, GateSettings
 
 from .support import GateResult, run_gate
 
@@ -22,14 +21,11 @@ LAUNCHER = (str(Path(__file__).with_name("with_list_endpoint.py")),)
 EXAMPLES = ["--max-examples", "3"]
 
 
-def test_methods_are_parsed_upper_case_once_and_reach_the_suite(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_methods_are_parsed_upper_case_once() -> None:
     parser, _ = build_parser()
     argv = ["gate", "--served-method", "get", "--served-method", "GET", "--served-method", "delete"]
     settings = settings_from_args(parser.parse_args(argv))
     assert settings.served_methods == ("DELETE", "GET")
-    # The suite reads them back from PHONE_CONTRACT_GATE (JSON, where a tuple becomes a list).
-    monkeypatch.setenv(ENV_VAR, settings.to_env())
-    assert GateSettings.from_env() == settings
 
 
 def test_the_methods_accepted_are_those_schemathesis_probes() -> None:

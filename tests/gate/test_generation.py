@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
-from schemathesis import Case, GenerationMode
+from schemathesis import Case
 
 from phone_contract._spec import load_spec, properties_of
 from phone_contract.gate.deep import MIN_ARRAY_ITEMS, fully_populated
-from phone_contract.gate.run import GateRun, build
+from phone_contract.gate.session import GateSession, open_session
 from phone_contract.gate.settings import GateSettings
 
 SPEC = load_spec()
@@ -22,8 +22,8 @@ SIP_OUTBOUND_FIELDS = set(properties_of(REQUEST["properties"]["config"]["propert
 
 
 @pytest.fixture(scope="module")
-def run() -> Iterator[GateRun]:
-    gate = build(GateSettings())
+def session() -> Iterator[GateSession]:
+    gate = open_session(GateSettings())
     yield gate
     gate.close()
 
@@ -33,9 +33,9 @@ def _request_validator() -> Draft202012Validator:
     return SPEC.validator(REQUEST)
 
 
-def test_fully_populated_bodies_reach_all_of_config_and_keep_the_contract(run: GateRun) -> None:
+def test_fully_populated_bodies_reach_all_of_config_and_keep_the_contract(session: GateSession) -> None:
     validator = _request_validator()
-    strategy = run.deep_schema["/phone-numbers"]["POST"].as_strategy(generation_mode=GenerationMode.POSITIVE)
+    strategy = session.fully_populated_cases()
 
     @settings(max_examples=30, database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(case=strategy)

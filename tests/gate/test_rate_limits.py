@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import os
+import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -137,7 +138,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GateResult]:
 def test_an_api_that_rate_limits_now_and_then_still_passes(results: dict[str, GateResult], plan: str) -> None:
     result = results[plan]
     assert result.status == 0, result.stdout[-4000:] + result.stderr
-    assert "429" not in result.stdout
+    # A word of its own: the request fingerprint (hex) may hold the digits by chance.
+    assert not re.search(r"\b429\b", result.stdout)
 
 
 def test_an_api_that_only_rate_limits_gives_no_verdict(results: dict[str, GateResult]) -> None:

@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from phone_contract import cli
-from phone_contract.gate import run as gate_run
+from phone_contract.gate import session as gate_session
 from phone_contract.mock import create_app as make_app
 from phone_contract.mock.asgi import Receive, Scope, Send, dump
 
@@ -31,8 +31,8 @@ def main(argv: list[str]) -> int:
 
         return app
 
-    # gate.run imported create_app by name: replace it where the run looks it up.
-    vars(gate_run)["create_app"] = with_list
+    # gate.session imported create_app by name: replace it where the session looks it up.
+    vars(gate_session)["create_app"] = with_list
     return cli.main(argv)
 
 

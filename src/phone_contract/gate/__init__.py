@@ -2,13 +2,17 @@
 
 Modules, from the command down:
 
-- ``command``: arguments, preflight (spec, token, reachability), exit statuses; ``runner`` runs pytest.
-- ``settings``: what a run is asked to do; travels to the suite in ``PHONE_CONTRACT_GATE``.
-- ``run``: one run's target, schemathesis schemas, checks, secrets and tally.
-- ``target``: the gatekeeper every request passes (write budget, fingerprint) and the live forwarder.
+- ``command``: arguments, preflight (spec, token, reachability), exit statuses; ``suite`` runs pytest
+  with the run's ``plugin`` (a :class:`~phone_contract.gate.plugin.GatePlugin`) and reads the verdict
+  back from it.
+- ``settings``: what a run is asked to do (``GateSettings``); the plugin carries them to the suite.
+- ``session``: one run's target, schemathesis schemas, checks and secrets, opened by the suite's
+  fixtures (``gate``, ``gate_schema``) when the first contract test runs.
+- ``target``: the one door every request passes (write budget, fingerprint) and the live forwarder.
 - ``pinning``: the workspace and user a live API knows (``--workspace-id``...), written into valid bodies.
 - ``checks``: the gate's own ``@schemathesis.check`` functions; ``conformance`` runs them with the
-  built-in ones; ``properties`` and ``deep`` are the hypothesis property tests' logic and strategy.
-- ``report``, ``redact``, ``pytest_support``, ``profiles``, ``hypothesis_home``: readable, secret-free
-  output, and repeatable runs.
+  built-in ones and keeps every failure; ``properties`` and ``deep`` are the hypothesis property
+  tests' logic and strategy.
+- ``tally`` (what was seen: outcomes, failures grouped, drift) and ``report``/``drift`` (how it is
+  told); ``progress`` (the live status line); ``profiles``, ``hypothesis_home``: repeatable runs.
 """

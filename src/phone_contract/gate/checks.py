@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -25,19 +24,12 @@ from schemathesis import Case, CheckContext, GenerationMode, Response
 
 from phone_contract._secrets import SECRET_KEYS
 from phone_contract._spec import Spec
-from phone_contract.responses import Violation, json_path, undocumented_fields
+from phone_contract.responses import Violation, check_response, json_path, undocumented_fields
 
 DRIFT_MESSAGE = "the API has grown: update the spec and regenerate"
-PHONE_NUMBER_PATH = ("data", "result", "phoneNumber")
 ECHOED_FIELDS = ("number", "workspaceId", "userId", "friendlyName", "config")
 # Tokens shorter than this are too likely to appear in a response by chance to call it a leak.
 MIN_TOKEN_LENGTH = 8
-# The client judges the response, not the request: any valid body stands in for the one sent.
-_STAND_IN_BODY = CreatePhoneNumberRequest(
-    number="+14155551234",
-    workspace_id=uuid.UUID("550e8400-e29b-41d4-a716-446655440000"),
-    user_id=uuid.UUID("550e8400-e29b-41d4-a716-446655440001"),
-)
 
 
 class _Replay:
@@ -77,10 +69,10 @@ class CheckFailed(AssertionError):
 @schemathesis.check
 def echoes_sent_fields(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """A created number carries back number, workspaceId, userId, friendlyName and all config sent."""
-    sent, created = _sent_body(case), _created_phone_number(response)
+    sent, created = _sent_body(case), _created_phone_number(response, case)
     if sent is None or created is None or not _is_positive(case):
         return True
-    base = list(PHONE_NUMBER_PATH)
+    base = list(contract_of(case).operation.created_path)
     violations = [
         violation
         for name in ECHOED_FIELDS
@@ -95,10 +87,10 @@ def echoes_sent_fields(ctx: CheckContext, response: Response, case: Case[Any]) -
 @schemathesis.check
 def timestamps_rfc3339_ordered(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """``createdAt``/``updatedAt`` are RFC 3339 date-times and ``updatedAt`` is not before ``createdAt``."""
-    created = _created_phone_number(response)
+    created = _created_phone_number(response, case)
     if created is None:
         return True
-    base = list(PHONE_NUMBER_PATH)
+    base = list(contract_of(case).operation.created_path)
     stamps: dict[str, datetime] = {}
     violations: list[Violation] = []
     for name in ("createdAt", "updatedAt"):
@@ -145,13 +137,18 @@ def parses_with_generated_client(ctx: CheckContext, response: Response, case: Ca
     """The generated client turns the response into its models, as a user's code would receive it."""
     if response.request.method != "POST":
         return True  # the client only ever sends POST; other methods are schemathesis' probes
+    body = _stand_in_body(_Identity(contract_of(case)))
+    if body is None and _is_positive(case) and isinstance(case.body, Mapping):
+        body = _as_request_model(case.body)  # a spec without an example: the valid body sent
+    if body is None:
+        return True  # nothing the client's model accepts to stand in for the request
     _REPLAY.response = httpx.Response(
         response.status_code,
         headers=[(name, value) for name, values in response.headers.items() for value in values],
         content=response.content,
     )
     try:
-        create_phone_number.sync_detailed(client=_replay_client(), body=_STAND_IN_BODY)
+        create_phone_number.sync_detailed(client=_replay_client(), body=body)
     except errors.UnexpectedStatus:
         raise CheckFailed(
             [
@@ -189,6 +186,34 @@ def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case[Any
     return None
 
 
+@schemathesis.check
+def probe_answers_conform(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """An answer to a probe (another method, no token, a wrong token) keeps the contract of its status.
+
+    Schemathesis judges a probe by its status alone; a 401 documented as the JSON error envelope
+    that arrives as text/plain is a break all the same. Answers to the operation's own requests are
+    the other checks' business; a status the operation does not document has no contract to hold.
+    """
+    spec = contract_of(case)
+    if str(response.request.method).upper() == spec.require_operation().method.upper():
+        return True
+    violations = probe_violations(spec, response.status_code, _content_type(response), response.content)
+    if violations is None:
+        return True
+    if violations:
+        raise CheckFailed(violations, f"the answer to a probe breaks the contract of {response.status_code}")
+    return None
+
+
+def probe_violations(
+    spec: Spec, status: int, content_type: str | None, content: bytes
+) -> list[Violation] | None:
+    """How a probe's answer breaks the contract of its status; None when the spec documents none."""
+    if spec.require_operation().response_for(status) is None:
+        return None
+    return check_response(status, content_type, content, spec=spec)
+
+
 def response_drift(response: Response, spec: Spec) -> list[str]:
     """JSON paths of the fields in a response body that ``spec`` does not document."""
     try:
@@ -222,12 +247,31 @@ def _contract(document: _Identity) -> Spec:
     return Spec.from_contract(document.value, "the gate's contract")
 
 
+@functools.lru_cache(maxsize=8)
+def _stand_in_body(spec: _Identity) -> CreatePhoneNumberRequest | None:
+    """The spec's own request example as the client's model: the client judges the response, not
+    the request, so any valid body stands in for the one sent (the spec model checks its examples)."""
+    for example in spec.value.require_operation().request_examples().values():
+        body = _as_request_model(example) if isinstance(example, Mapping) else None
+        if body is not None:
+            return body
+    return None
+
+
+def _as_request_model(body: Mapping[str, Any]) -> CreatePhoneNumberRequest | None:
+    try:
+        return CreatePhoneNumberRequest.from_dict(dict(body))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 GATE_CHECKS = (
     echoes_sent_fields,
     timestamps_rfc3339_ordered,
     token_not_leaked,
     parses_with_generated_client,
     no_undocumented_fields,
+    probe_answers_conform,
 )
 
 
@@ -251,14 +295,15 @@ def _sent_body(case: Case[Any]) -> Mapping[str, Any] | None:
     return case.body if isinstance(case.body, Mapping) else None
 
 
-def _created_phone_number(response: Response) -> Mapping[str, Any] | None:
-    if response.status_code != 201:
+def _created_phone_number(response: Response, case: Case[Any]) -> Mapping[str, Any] | None:
+    operation = contract_of(case).operation
+    if response.status_code != operation.success_status:
         return None
     try:
         node: Any = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return None
-    for key in PHONE_NUMBER_PATH:
+    for key in operation.created_path:
         if not isinstance(node, Mapping) or key not in node:
             return None
         node = node[key]
@@ -309,6 +354,11 @@ def _sent_token(response: Response) -> str | None:
     if scheme.lower() != "bearer" or len(token.strip()) < MIN_TOKEN_LENGTH:
         return None
     return token.strip()
+
+
+def _content_type(response: Response) -> str | None:
+    values = response.headers.get("content-type")
+    return values[0] if values else None
 
 
 def _short(value: Any) -> str:

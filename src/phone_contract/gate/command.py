@@ -1,7 +1,7 @@
 """``phone-contract gate``: check that an API keeps the contract of the spec.
 
 A thin runner over the pytest suite in ``contract_tests/``: it checks what it can before starting
-(arguments, spec, token, reachability), passes its options to the suite through the environment
+(arguments, spec, token, reachability), hands the suite its settings inside the run's pytest plugin
 and turns the outcome into the shared exit statuses.
 """
 
@@ -19,6 +19,7 @@ import httpx
 from phone_contract import _argtypes as argtypes
 from phone_contract._exit import UsageError
 from phone_contract._spec import load_spec
+from phone_contract.gate.deep import fully_populated
 from phone_contract.gate.pinning import parse_uuid
 from phone_contract.gate.settings import (
     CI_SEED,
@@ -96,7 +97,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="report response fields the spec does not document, without failing",
     )
-    run.add_argument("--junit-xml", metavar="PATH", type=Path, help="also write a JUnit XML report")
+    run.add_argument(
+        "--junit-xml",
+        metavar="PATH",
+        type=Path,
+        help="also write a JUnit XML report: one test case per check and per failure group",
+    )
+    run.add_argument(
+        "-x",
+        "--fail-fast",
+        action="store_true",
+        help="stop at the first failing case (default: send every case within the budget and "
+        "report every failure, grouped)",
+    )
+    run.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress while the run goes (a live line on a terminal, else a line every few seconds)",
+    )
     run.add_argument(
         "--served-method",
         metavar="METHOD",
@@ -133,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"phone-contract gate: warning: {warning}", file=sys.stderr)
     # Imported here: pytest and schemathesis take a second to import, and every other
     # sub-command (and --help) would pay for it.
-    from phone_contract.gate.runner import run_suite  # noqa: PLC0415
+    from phone_contract.gate.suite import run_suite  # noqa: PLC0415
 
     return run_suite(settings, junit_xml=args.junit_xml)
 
@@ -162,6 +181,8 @@ def settings_from_args(args: argparse.Namespace) -> GateSettings:
         slow_seconds=args.mock_slow_seconds,
         profile=args.profile,
         served_methods=tuple(sorted(set(args.served_method))),
+        fail_fast=args.fail_fast,
+        quiet=args.quiet,
         **_pinned_ids(args),
     )
 
@@ -207,7 +228,10 @@ def identity_warning(settings: GateSettings) -> str | None:
 
 def preflight(settings: GateSettings) -> None:
     """Everything that can stop the run, checked before it starts: one line and exit 2 each."""
-    load_spec(settings.spec)  # SpecError: unreadable or invalid
+    # SpecError, one line, before any test starts: unreadable, invalid, or without what the gate needs.
+    spec = load_spec(settings.spec)
+    spec.require_operation()
+    fully_populated(spec)
     if settings.fault is not None:
         try:
             check_fault(settings.fault)

@@ -1,4 +1,9 @@
-"""Send one schemathesis case through the gatekeeper, run every check, report failures readably."""
+"""Send one schemathesis case through the gatekeeper, run every check, keep every failure.
+
+A failing case does not stop the test: its failures go into the tally, grouped, and the next case
+is sent (the plugin fails the test at its end). With ``--fail-fast`` no case is sent after the first
+failure (raising instead would make hypothesis send the failing case again, to report it).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,15 @@ from typing import Any
 
 from schemathesis import Case, HookContext, Response
 from schemathesis.checks import CheckResult
-from schemathesis.core.failures import FailureGroup
+from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.engine import Status
+from schemathesis.engine.recorder import ScenarioRecorder
 
-from phone_contract.gate.checks import contract_of, response_drift
+from phone_contract.gate import drift
+from phone_contract.gate.checks import CheckFailed, contract_of, probe_violations, response_drift
 from phone_contract.gate.pinning import pin_identities
-from phone_contract.gate.report import FailedCheck, render_failure
-from phone_contract.gate.run import GATE_ORIGIN, GateRun
+from phone_contract.gate.report import content_type, render_failure, render_finding, schema_violations
+from phone_contract.gate.session import GATE_ORIGIN, GateSession
 from phone_contract.gate.target import ResponseTimedOut, WriteBudgetExhausted
 
 
@@ -20,62 +27,145 @@ class ContractBroken(AssertionError):
     """A case broke the contract; the message is the full, redacted report."""
 
 
-def install_tally_hook(run: GateRun) -> None:
-    """Count every check's outcome on every response, and keep this case's failures for the report."""
+def install_tally_hook(session: GateSession) -> None:
+    """Count every check's outcome on every response, and keep every failure (grouped) in the tally."""
 
     def after_validate(
         context: HookContext, case: Case[Any], response: Response, results: list[CheckResult]
     ) -> None:
         for result in results:
             ok = result.status == Status.SUCCESS
-            run.tally.record(result.name, ok)
+            session.tally.record(result.name, ok)
             if ok and result.name == "ignored_auth" and 200 <= response.status_code < 300:
-                run.auth_enforced = True  # it only probes after a success; see send_and_check
+                session.auth_enforced = True  # it only probes after a success; see send_and_check
             if not ok and result.failure is not None:
-                failure = result.failure
-                run.last_failures.append(FailedCheck(result.name, failure.title, failure.message))
+                record_failure(session, result.name, result.failure, case, response)
+        drift.note_response(case, response, session.tally)
+        if session.settings.allow_undocumented:
+            session.tally.drift_allowed.update(response_drift(response, contract_of(case)))
 
     def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
         # A live answer's time is the API's own: time spent waiting out a 429 is the gate's.
-        if run.forwarder is not None and run.forwarder.waited:
-            response.elapsed = max(0.0, response.elapsed - run.forwarder.waited)
+        if session.forwarder is not None and session.forwarder.waited:
+            response.elapsed = max(0.0, response.elapsed - session.forwarder.waited)
 
-    for schema in (run.schema, run.deep_schema):
+    for schema in (session.schema, session.deep_schema):
         schema.hook(after_validate)
         schema.hook(after_call)
+
+
+def record_failure(
+    session: GateSession, check: str, failure: Failure, case: Case[Any], response: Response
+) -> None:
+    report = render_failure(
+        session.redactor,
+        check,
+        title=failure.title,
+        message=failure.message,
+        case=case,
+        response=response,
+        public_url=session.public_url,
+    )
+    session.tally.add_failure(check, places(check, failure, case, response), report)
+    drift.note_failure(session.tally, session.redactor, check, failure=failure, case=case, response=response)
+
+
+def places(check: str, failure: Failure, case: Case[Any], response: Response) -> list[str]:
+    """Where a failure is, for grouping: the field paths it names, else the status it got."""
+    status = response.status_code
+    if check == "unsupported_method":
+        return [f"{str(response.request.method).upper()} answered {status}"]
+    error = getattr(failure, "exception", None)
+    if isinstance(error, CheckFailed):
+        return sorted({violation.path for violation in error.violations})
+    if check == "response_schema_conformance":
+        paths = sorted({violation.path for violation in schema_violations(case, response)})
+        if paths:
+            return [f"{path} (status {status})" for path in paths]
+    return [f"status {status}"]
 
 
 # The requests ignored_auth sends after a success: without a token, and with a wrong one.
 IGNORED_AUTH_WRITES = 2
 
 
-def send_and_check(run: GateRun, case: Case[Any]) -> None:
-    """One conformance case: the request, all checks, and a report that leaks no secret."""
-    if run.gatekeeper.budget_reached:
-        return  # the budget stopped the run; the summary says so
-    run.tally.cases += 1
-    run.last_failures = []
-    pin_identities(case, run.settings.pinned_fields)
-    kwargs: dict[str, Any] = {"base_url": GATE_ORIGIN, "headers": run.auth_headers}
-    checks = run.checks
-    if run.auth_enforced or not run.gatekeeper.can_write(1 + IGNORED_AUTH_WRITES):
+def send_and_check(session: GateSession, case: Case[Any]) -> None:
+    """One conformance case: the request, all checks, every failure kept; no secret in any report."""
+    if session.gatekeeper.budget_reached or session.failed_fast:
+        return  # the budget (or --fail-fast) stopped the run; the summary says so
+    session.tally.cases += 1
+    pin_identities(case, session.settings.pinned_fields)
+    kwargs: dict[str, Any] = {"base_url": GATE_ORIGIN, "headers": session.auth_headers}
+    checks = session.checks
+    if session.auth_enforced or not session.gatekeeper.can_write(1 + IGNORED_AUTH_WRITES):
         # ignored_auth re-sends a created number without and with a wrong token: two more writes.
         # Once the API has refused both, enforcement is proven for the run (as in `st run`); where
         # the budget has no room for them, the case's other checks still count.
         checks = [check for check in checks if check.__name__ != "ignored_auth"]
+    # Where ignored_auth records the probes it sends (without and with a wrong token).
+    probes = ScenarioRecorder(label=case.operation.label)
     try:
         response = case.call(**kwargs)
-        case.validate_response(response, checks=checks, headers=run.auth_headers, transport_kwargs=kwargs)
+        case.validate_response(
+            response, checks=checks, headers=session.auth_headers, transport_kwargs=kwargs, recorder=probes
+        )
     except WriteBudgetExhausted:
         return
     except ResponseTimedOut as exc:
-        run.tally.record("max_response_time", ok=False)
-        raise ContractBroken(
-            f"contract broken (max_response_time) on {case.operation.label}\n- {exc}"
-        ) from None
+        session.tally.record("max_response_time", ok=False)
+        session.tally.add_failure("max_response_time", ["no answer in time"], f"- {exc}")
     except FailureGroup:
-        raise ContractBroken(
-            render_failure(run.redactor, run.last_failures, case, response, run.public_url)
-        ) from None
-    if run.settings.allow_undocumented:
-        run.tally.drift_allowed.update(response_drift(response, contract_of(case)))
+        pass  # every failure is in the tally already (the after_validate hook)
+    judge_probes(session, case, probes)
+
+
+PROBE_CHECK = "probe_answers_conform"
+
+
+def judge_probes(session: GateSession, case: Case[Any], probes: ScenarioRecorder) -> None:
+    """Hold the answers to the probes a check sent to the contract of their status (see
+    checks.probe_answers_conform, which does the same for the probes that are cases of their own)."""
+    spec = contract_of(case)
+    for case_id, interaction in probes.interactions.items():
+        node = probes.cases.get(case_id)
+        response = interaction.response
+        if case_id == case.id or node is None or response is None:
+            continue
+        violations = probe_violations(spec, response.status_code, content_type(response), response.content)
+        if violations is None:
+            continue
+        session.tally.record(PROBE_CHECK, ok=not violations)
+        if violations:
+            message = [
+                *(str(violation) for violation in violations),
+                "the answer to a probe breaks the contract",
+            ]
+            report = render_failure(
+                session.redactor,
+                PROBE_CHECK,
+                title="Custom check failed",
+                message="\n".join(message),
+                case=node.value,
+                response=response,
+                public_url=session.public_url,
+            )
+            status = response.status_code
+            session.tally.add_failure(
+                PROBE_CHECK,
+                sorted({f"{violation.path} (status {status})" for violation in violations}),
+                report,
+            )
+
+
+def findings_report(session: GateSession, *, since: dict[tuple[str, str], int]) -> str:
+    """The findings seen since the counts ``since``: new ones in full, others in one line each."""
+    label = session.operation.label
+    blocks: list[str] = []
+    again: list[str] = []
+    for key, finding in session.tally.findings.items():
+        seen = since.get(key, 0)
+        if finding.count > seen and seen == 0:
+            blocks.append(render_finding(finding, label))
+        elif finding.count > seen:
+            again.append(f"- seen again: {finding.check} at {finding.where} (reported above)")
+    return "\n\n".join([*blocks, "\n".join(again)] if again else blocks)

@@ -6,6 +6,9 @@ cache differ from freshly extracted ones, so a seed would send other cases on a 
 on a fresh clone; examples would leak between runs. So each run gets an empty, temporary home.
 The unicode tables are pure functions of the hypothesis version and take seconds to build, so
 they alone live in a shared cache directory, linked into each private home.
+
+The home is hypothesis' one process-wide setting: the gate's plugin points it at the private home
+only while a contract test runs (:func:`used`), so the other tests of a session never see it.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import hypothesis
-from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
 
 _UNICODE_DATA = "unicode_data"
 
@@ -31,14 +36,24 @@ def _shared_unicode_cache() -> Path | None:
     return cache
 
 
-def use_private_home() -> Path:
-    """Point hypothesis at a new temporary home; return it (remove it with :func:`remove`)."""
+def make_private_home() -> Path:
+    """A new temporary home, with the shared unicode tables (remove it with :func:`remove`)."""
     home = Path(tempfile.mkdtemp(prefix="phone-contract-gate-"))
     shared = _shared_unicode_cache()
     if shared is not None:
         (home / _UNICODE_DATA).symlink_to(shared, target_is_directory=True)
-    set_hypothesis_home_dir(home)
     return home
+
+
+@contextmanager
+def used(home: Path) -> Iterator[None]:
+    """Hypothesis' home is ``home`` inside the block, and what it was before after it."""
+    previous = storage_directory(intent_to_write=False).home_directory
+    set_hypothesis_home_dir(home)
+    try:
+        yield
+    finally:
+        set_hypothesis_home_dir(previous)
 
 
 def remove(home: Path) -> None:

@@ -46,11 +46,14 @@ def pin_identities(case: Case[Any], pinned: dict[str, str]) -> None:
     if not pinned or not isinstance(body, dict):
         return
     was_negative = _is_negative(case)
-    original = dict(body)
+    original = body
+    # A copy: the body may be the spec's own example, shared with every later case drawn from it.
+    body = dict(body)
     for name, value in pinned.items():
         current = body.get(name)
         if isinstance(current, str) and _UUID.match(current):
             body[name] = value
+    case.body = body
     if was_negative and not _is_negative(case):
         case.body = original
 

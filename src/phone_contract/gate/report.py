@@ -1,83 +1,78 @@
-"""What the gate tells the user: one readable block per failure, and a summary at the end."""
+"""What the gate tells the user: one readable block per kind of failure, and a summary at the end.
+
+Rendering only: what was seen lives in :mod:`phone_contract.gate.tally`.
+"""
 
 from __future__ import annotations
 
 import json
-import time
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from schemathesis import Case, Response
 
-from phone_contract._redact import Redactor, curl
+from phone_contract._redact import TOKEN_PLACEHOLDER, Redactor, curl
 from phone_contract.gate.checks import contract_of
-from phone_contract.responses import check_response
+from phone_contract.gate.tally import Finding, Tally
+from phone_contract.responses import Violation, check_response
 
 
-@dataclass
-class Tally:
-    """Per-check outcomes, cases run and drift seen; one per run."""
-
-    passed: Counter[str] = field(default_factory=Counter)
-    failed: Counter[str] = field(default_factory=Counter)
-    cases: int = 0
-    drift_allowed: set[str] = field(default_factory=set)
-    # Checks that could not run at all, and why: reported as such, never counted as passed.
-    not_run: dict[str, str] = field(default_factory=dict)
-    started: float = field(default_factory=time.monotonic)
-
-    def record(self, check: str, ok: bool) -> None:
-        (self.passed if ok else self.failed)[check] += 1
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    def table(self) -> list[str]:
-        names = sorted(set(self.passed) | set(self.failed))
-        width = max([len(name) for name in names] + [5])
-        lines = [f"  {'check':<{width}}  passed  failed"]
-        lines += [f"  {name:<{width}}  {self.passed[name]:>6}  {self.failed[name]:>6}" for name in names]
-        return lines
-
-
-@dataclass(frozen=True)
-class FailedCheck:
-    """One check that failed on one response, in words."""
-
-    name: str
-    title: str
-    message: str
+def table(tally: Tally) -> list[str]:
+    names = sorted(set(tally.passed) | set(tally.failed))
+    width = max([len(name) for name in names] + [5])
+    lines = [f"  {'check':<{width}}  passed  failed"]
+    lines += [f"  {name:<{width}}  {tally.passed[name]:>6}  {tally.failed[name]:>6}" for name in names]
+    return lines
 
 
 def render_failure(
-    redactor: Redactor, failed: list[FailedCheck], case: Case[Any], response: Response, public_url: str
+    redactor: Redactor,
+    check: str,
+    *,
+    title: str,
+    message: str,
+    case: Case[Any],
+    response: Response,
+    public_url: str,
 ) -> str:
-    """The block printed (and written to JUnit) for a failing case: checks, paths, curl."""
-    names = ", ".join(sorted({check.name for check in failed}))
-    lines = [f"contract broken ({names}) on {case.operation.label}"]
-    for check in failed:
-        generic = check.title.startswith("Custom check failed")
-        lines.append(f"- check {check.name}" + ("" if generic else f": {redactor.text(check.title)}"))
-        lines += [f"    {redactor.text(line)}" for line in _essential(check.message)]
-        if check.name == "unsupported_method":
-            # The spec has one operation of a larger API: the path may serve more methods than it says.
-            method = case.method.upper()
-            lines.append(
-                f"    if the API serves {method} on this path outside this spec, "
-                f"pass --served-method {method} (not a contract break then)"
-            )
-    spec = contract_of(case)
-    violations = check_response(response.status_code, _content_type(response), response.content, spec=spec)
+    """The body of the block for one check that failed on one response: what, where, curl."""
+    lines: list[str] = []
+    generic = title.startswith("Custom check failed")
+    lines.append(f"- check {check}" + ("" if generic else f": {redactor.text(title)}"))
+    lines += [f"    {redactor.text(line)}" for line in _essential(message)]
+    if check == "unsupported_method":
+        # The spec has one operation of a larger API: the path may serve more methods than it says.
+        method = str(response.request.method).upper()
+        lines.append(
+            f"    if the API serves {method} on this path outside this spec, "
+            f"pass --served-method {method} (not a contract break then)"
+        )
+    violations = schema_violations(case, response)
     if violations:
         lines.append("- where the response breaks the spec (path: expected, got):")
         lines += [f"    {redactor.text(str(violation))}" for violation in violations]
-    lines.append(f"- response: {response.status_code} {_content_type(response) or '(no content type)'}")
-    lines.append(f"    {redactor.body(response.content, limit=600)}")
+    lines += response_lines(redactor, response)
     lines.append("- reproduce:")
-    lines.append(f"    {reproduction(redactor, response, public_url)}")
+    lines.append(f"    {reproduction(redactor, case, response, public_url)}")
     return "\n".join(lines)
+
+
+def schema_violations(case: Case[Any], response: Response) -> list[Violation]:
+    spec = contract_of(case)
+    return check_response(response.status_code, content_type(response), response.content, spec=spec)
+
+
+def response_lines(redactor: Redactor, response: Response) -> list[str]:
+    return [
+        f"- response: {response.status_code} {content_type(response) or '(no content type)'}",
+        f"    {redactor.body(response.content, limit=600)}",
+    ]
+
+
+def render_finding(finding: Finding, label: str) -> str:
+    """A finding's block: its heading (check, where, how often) and its first occurrence."""
+    times = "once" if finding.count == 1 else f"{finding.count} times"
+    heading = f"contract broken ({finding.check}) on {label}: {finding.where} ({times})"
+    return f"{heading}\n{finding.report}"
 
 
 # Schemathesis follows its first lines with the whole schema and value; the body is shown once below.
@@ -94,8 +89,36 @@ def _essential(message: str) -> list[str]:
     return lines
 
 
-def reproduction(redactor: Redactor, response: Response, public_url: str) -> str:
-    """curl for the request as sent, aimed at the real target, token from the environment."""
+def reproduction(redactor: Redactor, case: Case[Any], response: Response, public_url: str) -> str:
+    """curl for the request as sent, aimed at the real target, the token read from the environment.
+
+    Schemathesis renders the case (its sanitization, configured in gate.session, takes the
+    passwords out); the one thing it cannot write is a header the shell expands, so the token's
+    header is ours. A probe that changed the method (unsupported_method) is not the case any more:
+    it is rendered from the request that was sent.
+    """
+    request = response.request
+    sent_auth = request.headers.get("Authorization")
+    sent_auth = str(sent_auth) if sent_auth is not None else None
+    if str(request.method).upper() != case.method.upper():
+        return _sent_as_curl(redactor, response, public_url)
+    headers: dict[str, str] = {}
+    placeholder = None
+    if sent_auth is not None:
+        scheme = sent_auth.split(" ", 1)[0] if " " in sent_auth else "Bearer"
+        if redactor.text(sent_auth) != sent_auth:  # the run's own token: read it from the environment
+            placeholder = f"Authorization: {scheme} {TOKEN_PLACEHOLDER}"
+            headers["Authorization"] = f"{scheme} {TOKEN_PLACEHOLDER}"
+        else:  # a probe's wrong token: no secret, and part of what is reproduced
+            headers["Authorization"] = sent_auth
+    command = case.as_curl_command(headers=headers, base_url=public_url)
+    if placeholder is not None:
+        # Double quotes: the shell expands the variable, so the secret never sits in the command.
+        command = command.replace(f"'{placeholder}'", f'"{placeholder}"')
+    return redactor.text(command)
+
+
+def _sent_as_curl(redactor: Redactor, response: Response, public_url: str) -> str:
     request = response.request
     path = str(request.url or "/").split("://", 1)[-1]
     path = path[path.find("/") :] if "/" in path else "/"
@@ -106,7 +129,7 @@ def reproduction(redactor: Redactor, response: Response, public_url: str) -> str
     return curl(redactor, str(request.method), public_url.rstrip("/") + path, headers, body)
 
 
-def _content_type(response: Response) -> str | None:
+def content_type(response: Response) -> str | None:
     values = response.headers.get("content-type")
     return values[0] if values else None
 
@@ -120,22 +143,38 @@ def summary(
     writes: int,
     fingerprint: str,
     budget_note: str | None,
+    notes: list[str] | None = None,
 ) -> list[str]:
     """The closing lines of every run."""
     lines = [
         "",
         f"phone-contract gate summary - target: {target}",
         f"  cases run: {tally.cases}; requests sent: {requests} ({writes} writes); "
-        f"time: {tally.elapsed:.1f}s; seed: {seed}; request fingerprint: {fingerprint}",
-        *tally.table(),
+        f"time: {tally.seconds:.1f}s; seed: {seed}; request fingerprint: {fingerprint}",
+        *table(tally),
     ]
+    if tally.findings:
+        lines.append(f"  failures: {tally.failures} in {len(tally.findings)} groups (check, where: count)")
+        lines += [
+            f"    {finding.check}, {finding.where}: {finding.count}"
+            for finding in sorted(tally.findings.values(), key=lambda found: (found.check, found.where))
+        ]
     if tally.drift_allowed:
         fields = json.dumps(sorted(tally.drift_allowed))
         lines.append(f"  drift (allowed by --allow-undocumented): the API has grown: {fields}")
     lines += [f"  not run: {name}: {why}" for name, why in sorted(tally.not_run.items())]
     if budget_note:
         lines.append(f"  {budget_note}")
+    lines += [f"  {note}" for note in notes or []]
     failed = sorted(name for name, count in tally.failed.items() if count)
     verdict = f"contract broken: {', '.join(failed)}" if failed else "no check failed"
     lines.append(f"  result: {verdict}")
+    if tally.drift:
+        lines.append("  drift to act on (update the spec, or fix the API):")
+        lines += [
+            f"    - {note.kind}: {note.text}"
+            + (f"; {note.detail}" if note.detail else "")
+            + (f" ({note.count} times)" if note.count > 1 else "")
+            for note in sorted(tally.drift.values(), key=lambda seen: (seen.kind, seen.text))
+        ]
     return lines

@@ -1,19 +1,15 @@
-"""What one gate run is asked to do, and how the command hands it to the pytest suite.
+"""What one gate run is asked to do: built by the command from its options, or the CI defaults.
 
-The command and ``contract_tests/`` run in the same process, but pytest imports the suite on its
-own; the settings travel through one environment variable so that plain ``pytest contract_tests``
-(no variable) runs the CI defaults against the embedded mock.
+The command hands them to the suite inside its pytest plugin (see ``gate.plugin``); plain
+``pytest contract_tests`` builds the same plugin from ``GateSettings()``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-ENV_VAR = "PHONE_CONTRACT_GATE"
 TOKEN_ENV_VAR = "FREYA_API_TOKEN"  # noqa: S105 - where the token is read from, not a token
 # Where --workspace-id, --other-workspace-id and --user-id fall back to (the options win).
 WORKSPACE_ENV_VAR = "FREYA_WORKSPACE_ID"
@@ -53,6 +49,10 @@ class GateSettings:
     # Methods the API serves on the operation's path outside this spec (a list endpoint, say):
     # upper case; schemathesis' unsupported_method does not probe them.
     served_methods: tuple[str, ...] = ()
+    # Stop at the first failing case (--fail-fast) instead of sending every case within the budget.
+    fail_fast: bool = False
+    # No live status line while the run goes (-q).
+    quiet: bool = False
 
     @property
     def pinned_fields(self) -> dict[str, str]:
@@ -68,18 +68,12 @@ class GateSettings:
     def spec(self) -> Path | None:
         return Path(self.spec_path) if self.spec_path else None
 
-    def to_env(self) -> str:
-        return json.dumps(dataclasses.asdict(self), sort_keys=True)
-
-    @classmethod
-    def from_env(cls) -> GateSettings:
-        """The settings the command passed in, or the CI defaults under plain pytest."""
-        raw = os.environ.get(ENV_VAR)
-        if not raw:
-            return cls()
-        data = json.loads(raw)
-        data["served_methods"] = tuple(data.get("served_methods", ()))  # JSON has lists only
-        return cls(**data)
+    @property
+    def target_label(self) -> str:
+        """Where the run goes, in words: the live API root, or the embedded mock and its fault."""
+        if self.base_url is not None:
+            return self.base_url
+        return "embedded mock" + (f", fault {self.fault}" if self.fault else "")
 
 
 def token_from_env() -> str | None:

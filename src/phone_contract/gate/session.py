@@ -1,7 +1,7 @@
-"""One gate run: the target behind its gatekeeper, the schemathesis schema, the secrets, the tally.
+"""One gate session: the target behind its gatekeeper, the schemathesis schemas, the secrets, the tally.
 
-Built once per pytest session from :class:`GateSettings`; the contract tests and the checks'
-bookkeeping reach it through :func:`current`.
+Built from :class:`GateSettings` by the gate's pytest plugin when the first contract test asks for
+it (a fixture), never at import; the tests, the checks' bookkeeping and the report share it.
 """
 
 from __future__ import annotations
@@ -14,15 +14,17 @@ from typing import Any
 import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks, max_response_time
+from schemathesis.config import OutputConfig, SanitizationConfig
 
 from phone_contract._exit import UsageError
 from phone_contract._redact import Redactor
-from phone_contract._spec import Spec, load_spec
+from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED, SECRET_KEYS
+from phone_contract._spec import Operation, Spec, load_spec
 from phone_contract.gate import checks as gate_checks
 from phone_contract.gate.deep import fully_populated
 from phone_contract.gate.pinning import unique_number
-from phone_contract.gate.report import FailedCheck, Tally
 from phone_contract.gate.settings import TOKEN_ENV_VAR, GateSettings, token_from_env
+from phone_contract.gate.tally import Tally
 from phone_contract.gate.target import ASGIApp, Forwarder, Gatekeeper
 from phone_contract.mock import DEFAULT_TOKEN, create_app
 
@@ -36,7 +38,7 @@ NOT_APPLICABLE = frozenset({"use_after_free", "ensure_resource_availability", "o
 
 
 @dataclass
-class GateRun:
+class GateSession:
     """Everything one run of the gate shares between its tests, checks and reports."""
 
     settings: GateSettings
@@ -54,8 +56,6 @@ class GateRun:
     tally: Tally = field(default_factory=Tally)
     # Whether ignored_auth has seen the API refuse a created request without and with a wrong token.
     auth_enforced: bool = False
-    # The failures of the case being validated now (filled by the after_validate hook).
-    last_failures: list[FailedCheck] = field(default_factory=list)
     # Fresh workspaces (and, with a pinned workspace, unique numbers) for the stateful properties:
     # derived from the seed against the mock, so a seed repeats; random against a live API, which
     # remembers what earlier runs created.
@@ -90,7 +90,7 @@ class GateRun:
             "the write budget ran out before it could run"
             if self.gatekeeper.write_budget is not None
             and self.gatekeeper.writes >= self.gatekeeper.write_budget
-            else "no case reached it (its test stopped at a failure, or no response it applies to came back)"
+            else "no case reached it (no response it applies to came back, or --fail-fast stopped the run)"
         )
         for name in sorted(expected - set(self.tally.passed) - set(self.tally.failed)):
             self.tally.not_run.setdefault(name, why)
@@ -117,6 +117,27 @@ class GateRun:
         self._numbers += 1
         return unique_number(generated, self.namespace.int, self._numbers)
 
+    @property
+    def failed_fast(self) -> bool:
+        """Whether --fail-fast has seen its failure: nothing more is sent."""
+        return self.settings.fail_fast and bool(self.tally.findings)
+
+    @property
+    def operation(self) -> Operation:
+        return self.spec.require_operation()
+
+    def valid_cases(self) -> Any:
+        """Hypothesis strategy of spec-valid cases of the create operation."""
+        return self._operation_of(self.schema).as_strategy(generation_mode=GenerationMode.POSITIVE)
+
+    def fully_populated_cases(self) -> Any:
+        """Valid cases with every config field and several SIP headers (see gate.deep)."""
+        return self._operation_of(self.deep_schema).as_strategy(generation_mode=GenerationMode.POSITIVE)
+
+    def _operation_of(self, schema: Any) -> Any:
+        operation = self.operation
+        return schema[operation.path][operation.method.upper()]
+
     def close(self) -> None:
         if self.forwarder is not None:
             self.forwarder.close()
@@ -124,6 +145,17 @@ class GateRun:
     @property
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+    def notes(self) -> list[str]:
+        """How to paste a reproduction: the embedded mock only lives in the gate's process."""
+        if self.settings.live:
+            return []
+        token = "the same FREYA_API_TOKEN" if token_from_env() else f"FREYA_API_TOKEN={DEFAULT_TOKEN}"
+        return [
+            f"reproductions point at {SERVED_MOCK_URL}: serve the mock there with "
+            f"`phone-contract mock --port 8000` (add --fault NAME if the run had one), "
+            f"and export {token} in both shells before pasting"
+        ]
 
     def budget_note(self) -> str | None:
         if self.gatekeeper.write_budget is None:
@@ -136,39 +168,8 @@ class GateRun:
         return f"write budget: {self.gatekeeper.writes} of {self.gatekeeper.write_budget} writes used"
 
 
-@dataclass
-class _State:
-    current: GateRun | None = None
-    # Why the last run had to stop without a verdict (the live API became unreachable), if it did.
-    unreachable: str | None = None
-
-
-_STATE = _State()
-
-
-def last_unreachable() -> str | None:
-    return _STATE.unreachable
-
-
-def mark_unreachable(reason: str | None) -> None:
-    _STATE.unreachable = reason
-
-
-def current() -> GateRun:
-    if _STATE.current is None:
-        raise RuntimeError("no gate run is active; the contract tests' conftest starts one")
-    return _STATE.current
-
-
-def start(settings: GateSettings) -> GateRun:
-    """Build the run for ``settings`` and make it current. SpecError/UsageError if it cannot run."""
-    _STATE.unreachable = None
-    _STATE.current = build(settings)
-    return _STATE.current
-
-
-def build(settings: GateSettings) -> GateRun:
-    """The run for ``settings``, not made current (tests build several side by side)."""
+def open_session(settings: GateSettings) -> GateSession:
+    """The session for ``settings``. SpecError/UsageError if it cannot run; close it when done."""
     spec = load_spec(settings.spec)
     if settings.live:
         token = token_from_env()
@@ -182,7 +183,7 @@ def build(settings: GateSettings) -> GateRun:
     if settings.base_url is not None:
         forwarder = Forwarder(settings.base_url, timeout=_request_timeout(settings))
         upstream = forwarder
-        target, public_url, budget = settings.base_url, settings.base_url, settings.write_budget
+        public_url, budget = settings.base_url, settings.write_budget
     else:
         mock_kwargs: dict[str, Any] = {
             "tokens": (token,),
@@ -192,12 +193,11 @@ def build(settings: GateSettings) -> GateRun:
         if settings.slow_seconds is not None:
             mock_kwargs["slow_seconds"] = settings.slow_seconds
         upstream = create_app(**mock_kwargs)
-        fault = f", fault {settings.fault}" if settings.fault else ""
-        target, public_url, budget = f"embedded mock{fault}", SERVED_MOCK_URL, None
+        public_url, budget = SERVED_MOCK_URL, None
     gatekeeper = Gatekeeper(upstream, redactor, budget)
     if forwarder is not None:
         forwarder.count = gatekeeper.count  # a retried request is one more request, and write
-    run = GateRun(
+    session = GateSession(
         settings=settings,
         spec=spec,
         token=token,
@@ -206,13 +206,13 @@ def build(settings: GateSettings) -> GateRun:
         schema=_schema(spec.document, settings, gatekeeper),
         deep_schema=_schema(fully_populated(spec), settings, gatekeeper),
         checks=_checks(settings),
-        target=target,
+        target=settings.target_label,
         public_url=public_url,
         forwarder=forwarder,
     )
     if not settings.live:
-        run.namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"phone-contract-gate/{settings.seed}")
-    return run
+        session.namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"phone-contract-gate/{settings.seed}")
+    return session
 
 
 def _request_timeout(settings: GateSettings) -> float:
@@ -221,7 +221,15 @@ def _request_timeout(settings: GateSettings) -> float:
 
 
 def _schema(spec: dict[str, Any], settings: GateSettings, gatekeeper: Gatekeeper) -> Any:
-    config = schemathesis.Config(seed=settings.seed)
+    # Reproductions (Case.as_curl_command) leave out every secret, in our marker, and nothing else:
+    # schemathesis' default markers would also hide fields named like "key" (sipOutbound.headers).
+    # The token's header is written by the report itself, as a variable the shell expands.
+    sanitization = SanitizationConfig(
+        keys_to_sanitize=tuple(sorted((SECRET_KEYS | CREDENTIAL_HEADERS) - {"authorization"})),
+        sensitive_markers=tuple(sorted(SECRET_KEYS)),
+        replacement=REDACTED,
+    )
+    config = schemathesis.Config(seed=settings.seed, output=OutputConfig(sanitization=sanitization))
     project = config.projects.default
     project.update(base_url=GATE_ORIGIN, request_timeout=_request_timeout(settings))
     project.generation.update(
@@ -240,6 +248,7 @@ def _schema(spec: dict[str, Any], settings: GateSettings, gatekeeper: Gatekeeper
         served = {method.lower() for method in settings.served_methods}
         coverage.unexpected_methods = set(coverage.unexpected_methods) - served
     project.checks.update(max_response_time=settings.max_response_time)
+
     schema = schemathesis.openapi.from_dict(spec, config=config)
     schema.app = gatekeeper
     return schema

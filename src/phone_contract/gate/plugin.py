@@ -1,0 +1,215 @@
+"""The gate as a pytest plugin: one object per run, handed to pytest and read back when it returns.
+
+``phone-contract gate`` builds it from its options (``pytest.main(args, plugins=[plugin])``);
+plain ``pytest contract_tests`` builds it from the defaults (``contract_tests/conftest.py``). The
+contract tests receive the session through their fixtures (``gate``, ``gate_schema``...), which
+open it when the first of them runs, never at import. The verdict stays on the object
+(:attr:`GatePlugin.unreachable`, the session's tally).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+from phone_contract._redact import Redactor
+from phone_contract.gate import hypothesis_home
+from phone_contract.gate.conformance import ContractBroken, findings_report, install_tally_hook
+from phone_contract.gate.progress import Progress
+from phone_contract.gate.properties import PROPERTY_CHECKS
+from phone_contract.gate.report import summary
+from phone_contract.gate.session import GateSession, open_session
+from phone_contract.gate.settings import GateSettings, token_from_env
+from phone_contract.gate.target import TargetUnreachable
+
+# The fixture every contract test uses (directly or through gate_schema): how the plugin knows them.
+# The fixtures live with the suite, in contract_tests/conftest.py.
+SESSION_FIXTURE = "gate"
+
+
+class GatePlugin:
+    """One run of the gate: its settings, its session once opened, and its outcome."""
+
+    def __init__(
+        self, settings: GateSettings, *, progress: Progress | None = None, home: Path | None = None
+    ) -> None:
+        self.settings = settings
+        self.session: GateSession | None = None
+        # Why the run had to stop without a verdict (the live API became unreachable), if it did.
+        self.unreachable: str | None = None
+        self.progress = progress
+        # The private hypothesis home of the contract tests (see gate.hypothesis_home): the command's,
+        # which holds for its whole pytest session, else one made here when the first test runs.
+        self._home = home
+        self._own_home = home is None
+
+    @classmethod
+    def of(cls, config: pytest.Config) -> GatePlugin:
+        """The run's plugin: the one the command handed pytest, else one with the CI defaults."""
+        for plugin in config.pluginmanager.get_plugins():
+            if isinstance(plugin, cls):
+                return plugin
+        plugin = cls(GateSettings())
+        config.pluginmanager.register(plugin, "phone-contract-gate")
+        return plugin
+
+    def open(self) -> GateSession:
+        """The session, opened on first use (by the contract tests' fixtures)."""
+        if self.session is None:
+            self.session = open_session(self.settings)
+            install_tally_hook(self.session)
+            if self.progress is not None:
+                self.progress.watch(self.session)
+        return self.session
+
+    # --- hooks ----------------------------------------------------------------------------------
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(self.header())
+
+    def header(self) -> str:
+        settings = self.settings
+        budget = (
+            f"write budget {settings.write_budget} writes (POST and any other unsafe method)"
+            if settings.live
+            else "no write budget (in-process mock)"
+        )
+        line = (
+            f"phone-contract gate: target {settings.target_label}; {budget}; seed {settings.seed}; "
+            f"max examples {settings.max_examples}; profile {settings.profile}"
+        )
+        pinned = settings.pinned_fields
+        if pinned:
+            line += "; pinned " + ", ".join(f"{name} {value}" for name, value in pinned.items())
+        return line
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+        if not _is_gate_test(item):
+            return (yield)
+        # A seed must replay the same cases on a fresh clone as on a used one, and the gate writes no
+        # files it was not asked to: a private hypothesis home, for the contract tests only.
+        if self._home is None:
+            self._home = hypothesis_home.make_private_home()
+        # schemathesis 4.32's fixture loader renames the item through `_nodeid`, which pytest 9.2
+        # no longer has (it reads and writes it for report labels only): give it one to use.
+        vars(item).setdefault("_nodeid", item.nodeid)
+        started = time.monotonic()
+        try:
+            with hypothesis_home.used(self._home):
+                return (yield)
+        finally:
+            if self.session is not None:
+                self.session.tally.seconds += time.monotonic() - started
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None]:
+        if not _is_gate_test(item):
+            return (yield)
+        before = self.session.tally.counts() if self.session is not None else {}
+        if self.progress is not None:
+            self.progress.phase(item.name)
+        result = yield
+        # A test sends every case within the budget; it fails at its end with what it found.
+        if self.session is not None and self.session.tally.counts() != before:
+            raise ContractBroken(findings_report(self.session, since=before))
+        return result
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        # Every report (terminal and JUnit XML alike) is built from this object: scrub it once here.
+        report = yield
+        if _is_gate_test(item):
+            redactor = self.session.redactor if self.session is not None else Redactor(token_from_env())
+            self._stop_if_unreachable(item, call, redactor)
+            scrub(report, call, redactor)
+        return report
+
+    def _stop_if_unreachable(
+        self, item: pytest.Item, call: pytest.CallInfo[None], redactor: Redactor
+    ) -> None:
+        """A live API that stops answering ends the run: exit 2, not a contract verdict."""
+        if call.excinfo is None:
+            return
+        error = find(call.excinfo.value, TargetUnreachable)
+        if error is not None:
+            reason = redactor.text(str(error))
+            self.unreachable = reason
+            item.session.shouldstop = reason
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+        session = self.session
+        if session is None or terminalreporter.config.option.collectonly:
+            return  # no contract test ran: a summary would read as an empty pass
+        if session.tally.cases:  # a run that sent nothing has nothing to report missing
+            session.note_checks_not_run(PROPERTY_CHECKS)
+        for line in summary(
+            session.tally,
+            target=session.target,
+            seed=self.settings.seed,
+            requests=session.gatekeeper.requests,
+            writes=session.gatekeeper.writes,
+            fingerprint=session.gatekeeper.fingerprint,
+            budget_note=session.budget_note(),
+            notes=session.notes(),
+        ):
+            terminalreporter.write_line(line)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+        if self.session is not None:
+            self.session.close()
+        if self._home is not None and self._own_home:
+            hypothesis_home.remove(self._home)
+            self._home = None
+
+
+def _is_gate_test(item: pytest.Item) -> bool:
+    return SESSION_FIXTURE in getattr(item, "fixturenames", ())
+
+
+def contract_messages(error: BaseException) -> list[str]:
+    """The reports of every ContractBroken in ``error``, hypothesis' exception groups included."""
+    if isinstance(error, ContractBroken):
+        return [str(error)]
+    messages: list[str] = []
+    for inner in getattr(error, "exceptions", ()):
+        for message in contract_messages(inner):
+            if message not in messages:
+                messages.append(message)
+    return messages
+
+
+def find(error: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of ``kind`` in ``error`` or in its (nested) exception groups."""
+    if isinstance(error, kind):
+        return error
+    for inner in getattr(error, "exceptions", ()):
+        found = find(inner, kind)
+        if found is not None:
+            return found
+    return None
+
+
+def scrub(report: pytest.TestReport, call: pytest.CallInfo[None], redactor: Redactor) -> None:
+    """Replace a contract failure's traceback with its report; scrub secrets from every report.
+
+    The traceback of a contract failure says nothing to the user, and hypothesis' notes print the
+    generated case whole (password and all); the report already carries the request as curl.
+    """
+    if report.longrepr is None:
+        return
+    messages = contract_messages(call.excinfo.value) if call.excinfo is not None else []
+    text = "\n\n".join(messages) if messages else str(report.longrepr)
+    report.longrepr = redactor.text(text)
+    report.sections = [(title, redactor.text(content)) for title, content in report.sections]

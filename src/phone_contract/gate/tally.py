@@ -1,0 +1,80 @@
+"""What a gate run has seen so far: per-check outcomes and the failures, grouped. No rendering here.
+
+A run does not stop at its first failing case: every case is sent and every check looks at every
+response. So the same break shows up many times; it is kept once per (check, where it is: a field
+path or a status), with how often it was seen and the report of its first occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+_ANY_INDEX = re.compile(r"\[\d+\]")
+
+
+@dataclass
+class Finding:
+    """One kind of failure: a check, where it failed, how often, and its first report (redacted)."""
+
+    check: str
+    where: str
+    report: str
+    count: int = 1
+
+
+@dataclass
+class DriftNote:
+    """One line of the closing drift list, with how often it was seen."""
+
+    kind: str
+    text: str
+    # From the first time it was seen: an example value, the API's message, the broken constraint.
+    detail: str = ""
+    count: int = 1
+
+
+@dataclass
+class Tally:
+    """Per-check outcomes, cases run, failures and drift seen; one per run."""
+
+    passed: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    cases: int = 0
+    drift_allowed: set[str] = field(default_factory=set)
+    # Checks that could not run at all, and why: reported as such, never counted as passed.
+    not_run: dict[str, str] = field(default_factory=dict)
+    findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
+    drift: dict[tuple[str, str], DriftNote] = field(default_factory=dict)
+    # Time spent in the gate's own tests (a test session may run other tests around them).
+    seconds: float = 0.0
+
+    def record(self, check: str, ok: bool) -> None:
+        (self.passed if ok else self.failed)[check] += 1
+
+    def add_failure(self, check: str, places: list[str], report: str) -> None:
+        """Count one failure of ``check`` at each of ``places``; the first of each keeps ``report``."""
+        # Items of a list fail alike: headers[0].key and headers[3].key are one kind of failure.
+        for where in sorted({_ANY_INDEX.sub("[*]", place) for place in places} or {"(the response)"}):
+            finding = self.findings.get((check, where))
+            if finding is None:
+                self.findings[(check, where)] = Finding(check, where, report)
+            else:
+                finding.count += 1
+
+    def add_drift(self, kind: str, text: str, detail: str = "") -> None:
+        note = self.drift.get((kind, text))
+        if note is None:
+            self.drift[(kind, text)] = DriftNote(kind, text, detail)
+        else:
+            note.count += 1
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """How often each finding was seen so far."""
+        return {key: finding.count for key, finding in self.findings.items()}
+
+    @property
+    def failures(self) -> int:
+        """How many failures were seen, all groups together."""
+        return sum(finding.count for finding in self.findings.values())

@@ -1,0 +1,143 @@
+"""``python wrapped_mock.py MODE gate ARGS...``: the gate against an embedded mock behaving like a real API.
+
+MODE is one of:
+
+- ``plain-401``: every 401 arrives as ``text/plain`` (a gateway's page), not the documented JSON envelope;
+- ``trim``: the API trims every string it is sent (and so echoes it trimmed);
+- ``evolved``: the API has moved on from the spec: a new response field (``carrier``), ``null`` for
+  an unset optional string (``friendlyName``), a request field it now refuses (``config.voiceConfig``,
+  400 with a message), and a list endpoint on the path (GET).
+
+What the gate makes of it is the point of the tests, so it runs as the user's command.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from phone_contract import cli
+from phone_contract.gate import session as gate_session
+from phone_contract.mock import create_app as make_app
+from phone_contract.mock.asgi import Message, Receive, Scope, Send, dump
+
+ASGI = Any
+REFUSED = dump(
+    {
+        "success": False,
+        "error": {"code": "unsupported_field", "message": "voiceConfig is no longer supported"},
+    }
+)
+LISTED = dump({"success": True, "data": {"result": {"phoneNumbers": []}}})
+
+
+async def _body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def _answer(send: Send, status: int, body: bytes, content_type: bytes = b"application/json") -> None:
+    await send(
+        {"type": "http.response.start", "status": status, "headers": [(b"content-type", content_type)]}
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _trimmed(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        return {key: _trimmed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_trimmed(item) for item in value]
+    return value
+
+
+def _load(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+class Captured:
+    """The wrapped mock's answer, kept to be changed before it is sent on."""
+
+    def __init__(self) -> None:
+        self.status = 0
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body = b""
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            self.body += message.get("body", b"")
+
+
+def wrap(mode: str, mock: ASGI) -> ASGI:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await mock(scope, receive, send)
+            return
+        body = await _body(receive)
+        sent = _load(body)
+        if mode == "trim" and sent is not None:
+            body = json.dumps(_trimmed(sent)).encode()
+        if mode == "evolved":
+            if scope["method"] == "GET":
+                await _answer(send, 200, LISTED)
+                return
+            if isinstance(sent, dict) and "voiceConfig" in (sent.get("config") or {}):
+                await _answer(send, 400, REFUSED)
+                return
+        captured = Captured()
+        await mock(scope, _replay(body), captured)
+        if mode == "plain-401" and captured.status == 401:
+            await _answer(send, 401, b"Unauthorized", b"text/plain")
+            return
+        answer = captured.body
+        if mode == "evolved" and captured.status == 201:
+            document = _load(answer)
+            created = document["data"]["result"]["phoneNumber"]
+            created["carrier"] = "Twilio"
+            if isinstance(sent, dict) and "friendlyName" not in sent:
+                created["friendlyName"] = None
+            answer = dump(document)
+        headers = [(name, value) for name, value in captured.headers if name.lower() != b"content-length"]
+        await send({"type": "http.response.start", "status": captured.status, "headers": headers})
+        await send({"type": "http.response.body", "body": answer})
+
+    return app
+
+
+def main(mode: str, argv: list[str]) -> int:
+    def wrapped(**kwargs: Any) -> ASGI:
+        return wrap(mode, make_app(**kwargs))
+
+    # gate.session imported create_app by name: replace it where the session looks it up.
+    vars(gate_session)["create_app"] = wrapped
+    return cli.main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2:]))
