@@ -13,10 +13,11 @@ import pytest
 
 from phone_contract.gate import hypothesis_home
 from phone_contract.gate.conformance import install_tally_hook
+from phone_contract.gate.door_report import door_lines, unchecked_reason
 from phone_contract.gate.properties import PROPERTY_CHECKS
 from phone_contract.gate.pytest_support import scrub, stop_if_unreachable
 from phone_contract.gate.report import summary
-from phone_contract.gate.run import GateRun, start
+from phone_contract.gate.run import GateRun, last_unreachable, mark_unreachable, start
 from phone_contract.gate.settings import GateSettings
 
 RUN: GateRun = start(GateSettings.from_env())
@@ -29,7 +30,7 @@ install_tally_hook(RUN)
 def pytest_sessionstart(session: pytest.Session) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     budget = (
-        f"write budget {RUN.settings.write_budget} writes (POST and any other unsafe method)"
+        f"write budget {RUN.settings.write_budget} creations (writes answered 2xx, or whose answer was lost)"
         if RUN.settings.live
         else "no write budget (in-process mock)"
     )
@@ -58,16 +59,22 @@ def pytest_runtest_makereport(
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if terminalreporter.config.option.collectonly:
         return  # nothing was sent: a summary would read as an empty pass
+    no_verdict = last_unreachable()
     if RUN.tally.cases:  # a run that sent nothing (all deselected, say) has nothing to report missing
         RUN.note_checks_not_run(PROPERTY_CHECKS)
+        if no_verdict is None and not terminalreporter.stats.get("failed"):
+            # Green must mean the contract was checked: a pass with no valid create is no pass.
+            no_verdict = unchecked_reason(RUN.gatekeeper)
+            mark_unreachable(no_verdict)
     for line in summary(
         RUN.tally,
         target=RUN.target,
         seed=RUN.settings.seed,
         requests=RUN.gatekeeper.requests,
-        writes=RUN.gatekeeper.writes,
+        writes=RUN.gatekeeper.write_requests,
         fingerprint=RUN.gatekeeper.fingerprint,
-        budget_note=RUN.budget_note(),
+        door=door_lines(RUN.gatekeeper),
+        no_verdict=no_verdict,
     ):
         terminalreporter.write_line(line)
 

@@ -115,12 +115,25 @@ class ServedMock:
         methods = re.findall(r'"([A-Z]+) /\S* HTTP/', self.log_path.read_text(errors="replace"))
         return sum(method not in {"GET", "HEAD", "OPTIONS", "TRACE"} for method in methods)
 
+    def creations(self) -> int:
+        """Writes the mock answered 2xx: what the gate's write budget counts."""
+        answers = re.findall(
+            r'"([A-Z]+) /\S* HTTP/[\d.]+" (\d{3})', self.log_path.read_text(errors="replace")
+        )
+        return sum(
+            method not in {"GET", "HEAD", "OPTIONS", "TRACE"} and status[0] == "2"
+            for method, status in answers
+        )
+
 
 @contextmanager
-def served_mock(tmp_path: Path, *extra: str, launcher: Sequence[str] = CLI) -> Iterator[ServedMock]:
+def served_mock(
+    tmp_path: Path, *extra: str, launcher: Sequence[str] = CLI, env: Mapping[str, str] | None = None
+) -> Iterator[ServedMock]:
     """The mock served by a real ASGI server on a free loopback port, as ``phone-contract mock`` runs it.
 
-    ``launcher`` replaces ``-m phone_contract.cli`` (a script that wraps the mock, say).
+    ``launcher`` replaces ``-m phone_contract.cli`` (a script that wraps the mock, say); ``env`` adds
+    to its environment.
     """
     log_path = tmp_path / f"mock{'-'.join(extra)}.log"
     command = [
@@ -134,7 +147,9 @@ def served_mock(tmp_path: Path, *extra: str, launcher: Sequence[str] = CLI) -> I
         *extra,
     ]
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=gate_env(), stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=gate_env(extra=env), stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         base_url = _wait_for_url(process, log_path)
         yield ServedMock(base_url, log_path)

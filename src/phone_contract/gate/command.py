@@ -19,6 +19,7 @@ import httpx
 from phone_contract import _argtypes as argtypes
 from phone_contract._exit import UsageError
 from phone_contract._spec import load_spec
+from phone_contract.gate.door_options import configure_door, door_settings_from_args
 from phone_contract.gate.pinning import parse_uuid
 from phone_contract.gate.settings import (
     CI_SEED,
@@ -84,7 +85,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         type=argtypes.positive_int,
         default=DEFAULT_WRITE_BUDGET,
-        help=f"live API only: most writes (POST, any unsafe method) to send (default {DEFAULT_WRITE_BUDGET})",
+        help="live API only: most numbers the run may create: it counts writes answered 2xx and writes "
+        f"whose answer was lost, never refused ones (default {DEFAULT_WRITE_BUDGET})",
     )
     run.add_argument(
         "--allow-undocumented",
@@ -118,6 +120,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="UUID",
         help=f"the user every valid body is created by (default ${USER_ENV_VAR}, else random ones)",
     )
+    configure_door(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -157,6 +160,7 @@ def settings_from_args(args: argparse.Namespace) -> GateSettings:
         slow_seconds=args.mock_slow_seconds,
         profile=args.profile,
         served_methods=tuple(sorted(set(args.served_method))),
+        door=door_settings_from_args(args),
         **_pinned_ids(args),
     )
 

@@ -13,7 +13,7 @@ from phone_contract.gate.checks import contract_of, response_drift
 from phone_contract.gate.pinning import pin_identities
 from phone_contract.gate.report import FailedCheck, render_failure
 from phone_contract.gate.run import GATE_ORIGIN, GateRun
-from phone_contract.gate.target import ResponseTimedOut, WriteBudgetExhausted
+from phone_contract.gate.target import CaseWithdrawn, ResponseTimedOut
 
 
 class ContractBroken(AssertionError):
@@ -36,9 +36,9 @@ def install_tally_hook(run: GateRun) -> None:
                 run.last_failures.append(FailedCheck(result.name, failure.title, failure.message))
 
     def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
-        # A live answer's time is the API's own: time spent waiting out a 429 is the gate's.
-        if run.forwarder is not None and run.forwarder.waited:
-            response.elapsed = max(0.0, response.elapsed - run.forwarder.waited)
+        # A live answer's time is the API's own: pacing and waiting out transient answers is the gate's.
+        if run.gatekeeper.waited:
+            response.elapsed = max(0.0, response.elapsed - run.gatekeeper.waited)
 
     for schema in (run.schema, run.deep_schema):
         schema.hook(after_validate)
@@ -66,7 +66,7 @@ def send_and_check(run: GateRun, case: Case[Any]) -> None:
     try:
         response = case.call(**kwargs)
         case.validate_response(response, checks=checks, headers=run.auth_headers, transport_kwargs=kwargs)
-    except WriteBudgetExhausted:
+    except CaseWithdrawn:
         return
     except ResponseTimedOut as exc:
         run.tally.record("max_response_time", ok=False)

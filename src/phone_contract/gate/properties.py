@@ -14,7 +14,7 @@ from phone_contract._redact import Redactor
 from phone_contract.gate.conformance import ContractBroken, send_and_check
 from phone_contract.gate.report import reproduction
 from phone_contract.gate.run import GATE_ORIGIN, GateRun
-from phone_contract.gate.target import ResponseTimedOut, WriteBudgetExhausted
+from phone_contract.gate.target import CaseWithdrawn, ResponseTimedOut
 from phone_contract.responses import Violation, check_response
 
 DUPLICATE = "duplicate_conflicts"
@@ -50,7 +50,7 @@ def duplicate_in_workspace(run: GateRun, case: Case[Any]) -> None:
             return
         elsewhere = case.operation.Case(body={**case.body, "workspaceId": other}, media_type=case.media_type)
         _judge(run, OTHER_WORKSPACE, _send(run, elsewhere), 201, "the same number in another workspace")
-    except WriteBudgetExhausted:
+    except CaseWithdrawn:
         return
 
 

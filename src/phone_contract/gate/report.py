@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,7 +120,8 @@ def summary(
     requests: int,
     writes: int,
     fingerprint: str,
-    budget_note: str | None,
+    door: Sequence[str] = (),
+    no_verdict: str | None = None,
 ) -> list[str]:
     """The closing lines of every run."""
     lines = [
@@ -133,9 +135,10 @@ def summary(
         fields = json.dumps(sorted(tally.drift_allowed))
         lines.append(f"  drift (allowed by --allow-undocumented): the API has grown: {fields}")
     lines += [f"  not run: {name}: {why}" for name, why in sorted(tally.not_run.items())]
-    if budget_note:
-        lines.append(f"  {budget_note}")
+    lines += door
     failed = sorted(name for name, count in tally.failed.items() if count)
     verdict = f"contract broken: {', '.join(failed)}" if failed else "no check failed"
+    if no_verdict is not None and not failed:
+        verdict = f"no verdict: {no_verdict}"
     lines.append(f"  result: {verdict}")
     return lines

@@ -20,6 +20,7 @@ from phone_contract._redact import Redactor
 from phone_contract._spec import Spec, load_spec
 from phone_contract.gate import checks as gate_checks
 from phone_contract.gate.deep import fully_populated
+from phone_contract.gate.door_report import save_records
 from phone_contract.gate.pinning import unique_number
 from phone_contract.gate.report import FailedCheck, Tally
 from phone_contract.gate.settings import TOKEN_ENV_VAR, GateSettings, token_from_env
@@ -118,22 +119,13 @@ class GateRun:
         return unique_number(generated, self.namespace.int, self._numbers)
 
     def close(self) -> None:
+        save_records(self.gatekeeper)
         if self.forwarder is not None:
             self.forwarder.close()
 
     @property
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
-
-    def budget_note(self) -> str | None:
-        if self.gatekeeper.write_budget is None:
-            return None
-        if self.gatekeeper.budget_reached:
-            return (
-                f"write budget reached: the run stopped after {self.gatekeeper.writes} writes "
-                f"(--write-budget {self.gatekeeper.write_budget}); later cases were not sent"
-            )
-        return f"write budget: {self.gatekeeper.writes} of {self.gatekeeper.write_budget} writes used"
 
 
 @dataclass
@@ -194,9 +186,16 @@ def build(settings: GateSettings) -> GateRun:
         upstream = create_app(**mock_kwargs)
         fault = f", fault {settings.fault}" if settings.fault else ""
         target, public_url, budget = f"embedded mock{fault}", SERVED_MOCK_URL, None
-    gatekeeper = Gatekeeper(upstream, redactor, budget)
-    if forwarder is not None:
-        forwarder.count = gatekeeper.count  # a retried request is one more request, and write
+    gatekeeper = Gatekeeper(
+        upstream,
+        redactor,
+        budget,
+        door=settings.door,
+        spec=spec,
+        token=token,
+        base_url=public_url,
+        ids_pinned=not settings.live or bool(settings.pinned_fields),
+    )
     run = GateRun(
         settings=settings,
         spec=spec,
@@ -217,6 +216,8 @@ def build(settings: GateSettings) -> GateRun:
 
 def _request_timeout(settings: GateSettings) -> float:
     # Long enough to measure a slow answer and report it, short enough not to hang a CI job.
+    if settings.door.request_timeout is not None:
+        return settings.door.request_timeout
     return max(10.0, 3 * settings.max_response_time)
 
 

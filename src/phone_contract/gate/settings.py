@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from phone_contract.gate.door_options import DoorSettings
 
 ENV_VAR = "PHONE_CONTRACT_GATE"
 TOKEN_ENV_VAR = "FREYA_API_TOKEN"  # noqa: S105 - where the token is read from, not a token
@@ -53,6 +55,8 @@ class GateSettings:
     # Methods the API serves on the operation's path outside this spec (a list endpoint, say):
     # upper case; schemathesis' unsupported_method does not probe them.
     served_methods: tuple[str, ...] = ()
+    # The door's limits and records (--max-requests, --rate-limit, --har, --created...).
+    door: DoorSettings = field(default_factory=DoorSettings)
 
     @property
     def pinned_fields(self) -> dict[str, str]:
@@ -79,6 +83,7 @@ class GateSettings:
             return cls()
         data = json.loads(raw)
         data["served_methods"] = tuple(data.get("served_methods", ()))  # JSON has lists only
+        data["door"] = DoorSettings(**data.get("door", {}))
         return cls(**data)
 
 
