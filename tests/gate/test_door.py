@@ -334,3 +334,18 @@ def test_the_summary_reports_creations_used_and_left_and_the_transients(tmp_path
     door.gatekeeper.created.write(created)
     written = [json.loads(line) for line in created.read_text().splitlines()]
     assert written == [{"id": "pn-1", "number": EXAMPLE["number"], "workspaceId": EXAMPLE["workspaceId"]}]
+
+
+def test_every_attempt_is_recorded_in_order_with_why_it_was_retried(tmp_path: Path) -> None:
+    har = tmp_path / "run.har"
+    door = _door([503, httpx.ReadTimeout("timed out"), 201], door=DoorSettings(har_path=str(har)))
+    assert door.post() == 201
+    assert door.gatekeeper.recorder is not None
+    door.gatekeeper.recorder.write(har)
+    entries = json.loads(har.read_text())["log"]["entries"]
+    assert [entry["response"]["status"] for entry in entries] == [503, 0, 201]
+    comments = [entry.get("comment") for entry in entries]
+    assert comments == [None, "retry 1 after 503", "retry 2 after read timeout"]
+    assert entries[1]["response"]["comment"].startswith(f"cannot reach {API}: timed out")
+    assert {entry["request"]["url"] for entry in entries} == {f"{API}/phone-numbers"}
+    assert TOKEN not in har.read_text()

@@ -8,6 +8,7 @@ goes down mid-run gives no verdict (exit 2, one line), never "contract broken".
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import uuid
@@ -17,13 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from haralyzer import HarPage, HarParser
+
+from phone_contract._secrets import REDACTED
 
 from .support import SECRET_TOKEN, GateResult, run_gate, served_mock
 
 WRAPPER = str(Path(__file__).with_name("infrastructure_mock.py"))
 # Pinned identities: no warning about made-up IDs, so stderr holds only what the run says.
 PINNED = ["--workspace-id", str(uuid.uuid4()), "--user-id", str(uuid.uuid4())]
-FEW = ["--max-examples", "5"]
+# Few examples; and a loaded test machine's slow answer is not what these runs are about.
+FEW = ["--max-examples", "5", "--max-response-time", "10"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,9 @@ class Outcome:
     # What the wrapper did: "503", "reset-writes 201", "created"...
     events: list[str]
     requests_received: int
+    # Every run records what it said (--har) and what it created (--created).
+    har: Path
+    created: Path
 
 
 def _gate(
@@ -47,10 +55,12 @@ def _gate(
     launcher = ("-m", "phone_contract.cli") if behaviour is None else (WRAPPER, behaviour)
     with served_mock(tmp_path, launcher=launcher, env={"INFRASTRUCTURE_LOG": str(log)}) as mock:
         base_url = mock.base_url if prefix else mock.base_url.removesuffix("/api/v2")
-        result = run_gate(["--base-url", base_url, *args], token=token)
+        har, created = tmp_path / "run.har", tmp_path / "created.jsonl"
+        records = ["--har", str(har), "--created", str(created)]
+        result = run_gate(["--base-url", base_url, *args, *records], token=token)
     events = log.read_text().splitlines() if log.exists() else []
     received = len(re.findall(r'"[A-Z]+ /\S* HTTP/', mock.log_path.read_text(errors="replace")))
-    return Outcome(result, base_url, events, received)
+    return Outcome(result, base_url, events, received, har, created)
 
 
 PLANS: dict[str, tuple[str | None, list[str], dict[str, object]]] = {
@@ -156,6 +166,49 @@ def test_lost_answers_to_writes_are_resent_and_counted_once(outcomes: dict[str, 
     created = outcome.events.count("created")
     assert re.search(rf"^  creations: {created} used, ", result.stdout, re.MULTILINE), result.stdout[-3000:]
     assert re.search(rf"^  created numbers: {created} ", result.stdout, re.MULTILINE)
+    # Listed for releasing them: the ones whose answer was lost too, from what was sent.
+    listed = [json.loads(line) for line in outcome.created.read_text().split("\n") if line]
+    assert len(listed) == created
+    assert sum(item.get("note") == "answer lost; 409 when re-sent" for item in listed) == lost
+    assert all(item["number"] and item["workspaceId"] for item in listed)
+
+
+def test_the_har_holds_every_request_sent_in_order_and_no_secret(outcomes: dict[str, Outcome]) -> None:
+    outcome = outcomes["blips"]
+    text = outcome.har.read_text()
+    assert SECRET_TOKEN not in text
+    entries = HarPage("unknown", har_parser=HarParser.from_file(outcome.har)).entries
+    # Every request the API received, retries included, but the preflight's reachability GET.
+    assert len(entries) == outcome.requests_received - 1
+    assert [entry.startTime for entry in entries] == sorted(entry.startTime for entry in entries)
+    statuses = [entry.response.status for entry in entries]
+    assert statuses.count(503) == outcome.events.count("503")
+    raw = json.loads(text)["log"]["entries"]
+    retried = [entry for entry in raw if entry.get("comment", "").startswith("retry")]
+    assert len(retried) == outcome.events.count("503") + outcome.events.count("502")
+    for entry in entries:
+        assert entry.request.get_header_value("authorization") in {None, f"Bearer {REDACTED}"}
+        assert entry.url.startswith(outcome.base_url)
+    sent = [_json(entry["request"].get("postData", {}).get("text", "")) for entry in raw]
+    passwords = [value for body in sent for value in _values_of("password", body)]
+    assert passwords, "the run sent no SIP password: nothing was proven redacted"
+    assert set(passwords) == {REDACTED}
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _values_of(key: str, document: object) -> list[object]:
+    if isinstance(document, dict):
+        found = [document[key]] if key in document else []
+        return found + [value for item in document.values() for value in _values_of(key, item)]
+    if isinstance(document, list):
+        return [value for item in document for value in _values_of(key, item)]
+    return []
 
 
 def test_gzip_connection_close_and_undocumented_headers_pass(outcomes: dict[str, Outcome]) -> None:

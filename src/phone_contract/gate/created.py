@@ -44,7 +44,8 @@ class CreatedNumbers:
         self.items.append({name: _field(request, name) for name in FIELDS} | {"note": note})
 
     def write(self, path: Path) -> None:
-        lines = [json.dumps(item, ensure_ascii=False) + "\n" for item in self.items]
+        # ASCII: a generated number may hold a line separator (U+2028) that line readers split on.
+        lines = [json.dumps(item) + "\n" for item in self.items]
         path.write_text("".join(lines), encoding="utf-8")
 
 

@@ -58,6 +58,8 @@ def unchecked_reason(gatekeeper: Gatekeeper) -> str | None:
 
 
 def save_records(gatekeeper: Gatekeeper) -> None:
-    """Write the files the user asked for (``--created``)."""
+    """Write the files the user asked for (``--created``, ``--har``)."""
     if gatekeeper.door.created_path:
         gatekeeper.created.write(Path(gatekeeper.door.created_path))
+    if gatekeeper.door.har_path and gatekeeper.recorder is not None:
+        gatekeeper.recorder.write(Path(gatekeeper.door.har_path))

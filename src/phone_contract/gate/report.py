@@ -138,7 +138,7 @@ def summary(
     lines += door
     failed = sorted(name for name, count in tally.failed.items() if count)
     verdict = f"contract broken: {', '.join(failed)}" if failed else "no check failed"
-    if no_verdict is not None and not failed:
+    if no_verdict is not None:
         verdict = f"no verdict: {no_verdict}"
     lines.append(f"  result: {verdict}")
     return lines

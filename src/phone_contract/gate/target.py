@@ -23,8 +23,10 @@ import hashlib
 import json
 import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
 
 import httpx
 
@@ -42,6 +44,7 @@ from phone_contract.gate.transient import (
     retry_wait,
     transient_kind,
 )
+from phone_contract.har import Exchange, HarRecorder
 from phone_contract.mock.asgi import Message, Receive, Scope, Send, lifespan
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
@@ -216,6 +219,8 @@ class Gatekeeper:
         # Why the run stopped, once it has: no further request is sent (hypothesis replays a
         # failing example once, and a stopped run must not reach the API again).
         self.stopped: TargetUnreachable | None = None
+        # Every attempt, as sent and answered, for --har (None: not asked for).
+        self.recorder = HarRecorder(redactor) if self.door.har_path else None
 
     @property
     def budget_reached(self) -> bool:
@@ -294,6 +299,7 @@ class Gatekeeper:
         """The answer to judge, after retrying transient ones; whether an attempt's answer was lost."""
         lost = False
         retries = 0
+        comment = ""
         while True:
             try:
                 self._admit_request()
@@ -303,7 +309,7 @@ class Gatekeeper:
                 raise
             retry_after: str | None = None
             try:
-                answer = await self._attempt(scope, request.body)
+                answer = await self._attempt(scope, request, comment)
             except AttemptLost as failure:
                 kind, detail = failure.kind, str(failure)
                 lost = lost or failure.sent
@@ -321,6 +327,7 @@ class Gatekeeper:
                 raise self._gave_up(request, kind, retries, detail)
             self._sleep(retry_wait(retry_after, retries))
             retries += 1
+            comment = f"retry {retries} after {kind}"
 
     def _admit_request(self) -> None:
         if self.requests >= self.door.max_requests:
@@ -334,8 +341,9 @@ class Gatekeeper:
         self._last_sent = self._clock()
         self.requests += 1
 
-    async def _attempt(self, scope: Scope, body: bytes) -> _Answer:
+    async def _attempt(self, scope: Scope, request: _Request, comment: str) -> _Answer:
         answer = _Answer()
+        started, began = datetime.now(UTC), time.perf_counter()
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -344,10 +352,46 @@ class Gatekeeper:
             elif message["type"] == "http.response.body":
                 answer.chunks.append(message.get("body", b""))
 
-        if str(scope["method"]).upper() not in SAFE_METHODS:
+        if request.write:
             self.write_requests += 1
-        await self._upstream(scope, _replay(body), capture)
+        try:
+            await self._upstream(scope, _replay(request.body), capture)
+        except AttemptLost as failure:
+            self._record(scope, request, started, time.perf_counter() - began, comment, failure=str(failure))
+            raise
+        self._record(scope, request, started, time.perf_counter() - began, comment, answer=answer)
         return answer
+
+    def _record(
+        self,
+        scope: Scope,
+        request: _Request,
+        started: datetime,
+        elapsed: float,
+        comment: str,
+        *,
+        answer: _Answer | None = None,
+        failure: str = "",
+    ) -> None:
+        """One attempt into the HAR recording (``--har``), redacted as it is added."""
+        if self.recorder is None:
+            return
+        query = bytes(scope.get("query_string", b"")).decode("latin-1")
+        self.recorder.add(
+            Exchange(
+                started=started,
+                method=request.method,
+                url=self.base_url + request.path + (f"?{query}" if query else ""),
+                request_headers=_decoded(scope.get("headers", [])),
+                request_body=request.body,
+                status=answer.status if answer is not None else None,
+                reason=_reason(answer.status) if answer is not None else failure,
+                response_headers=_decoded(answer.headers) if answer is not None else [],
+                response_body=answer.body if answer is not None else b"",
+                elapsed=elapsed,
+                comment=comment,
+            )
+        )
 
     def _settle(self, request: _Request, answer: _Answer, lost: bool) -> None:
         """Count and note what the answer created; stop a run whose first answers show it set up wrong."""
@@ -397,6 +441,17 @@ class Gatekeeper:
             self._redactor.learn_from_body(json.loads(body))
         except (ValueError, UnicodeDecodeError):
             return  # not JSON: it carries no sipOutbound.password field
+
+
+def _decoded(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    return [(bytes(name).decode("latin-1"), bytes(value).decode("latin-1")) for name, value in headers]
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
