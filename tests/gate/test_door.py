@@ -323,7 +323,7 @@ def test_a_run_without_a_valid_create_has_no_verdict() -> None:
 
 def test_the_summary_reports_creations_used_and_left_and_the_transients(tmp_path: Path) -> None:
     created = tmp_path / "created.jsonl"
-    door = _door([503, 201, 400], budget=50, door=DoorSettings(created_path=str(created)))
+    door = _door([503, 201, 400], budget=50, door=DoorSettings(max_requests=1500, created_path=str(created)))
     door.post()
     door.post(INVALID)
     lines = [line.strip() for line in door_lines(door.gatekeeper)]

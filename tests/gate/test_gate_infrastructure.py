@@ -72,6 +72,7 @@ PLANS: dict[str, tuple[str | None, list[str], dict[str, object]]] = {
     "reset-writes": ("reset-writes", FEW, {}),
     "timeout-writes": ("timeout-writes", [*FEW, "--request-timeout", "1"], {}),
     "dressed": ("dressed", FEW, {}),
+    "paced": (None, [*FEW, "--max-requests", "40", "--rate-limit", "20/s"], {}),
 }
 
 
@@ -127,6 +128,34 @@ def test_the_token_is_never_an_argument() -> None:
         "phone-contract gate: error: there is no --token option: the token is read from FREYA_API_TOKEN only"
     )
     assert "tok-typed-on-the-command-line" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--rate-limit", "fast"], "argument --rate-limit: not a rate like 10/s or 100/m: 'fast'"),
+        (["--rate-limit", "10/w"], "argument --rate-limit: not a rate like 10/s or 100/m"),
+        (["--max-requests", "0"], "argument --max-requests: must be at least 1"),
+        (["--request-timeout", "0"], "argument --request-timeout: must be more than 0"),
+    ],
+)
+def test_door_options_that_cannot_work_are_one_line(args: list[str], words: str) -> None:
+    assert words in _one_error_line(run_gate(args))
+
+
+# --- load ----------------------------------------------------------------------------------------
+
+
+def test_max_requests_and_the_rate_limit_are_held_at_the_door(outcomes: dict[str, Outcome]) -> None:
+    outcome = outcomes["paced"]
+    result = outcome.result
+    assert result.status == 0, result.stdout[-4000:] + result.stderr
+    assert outcome.requests_received == 40 + 1  # and the preflight's GET
+    assert "--max-requests 40 reached: later cases were not sent" in result.stdout
+    assert "requests: 40 sent (" in result.stdout
+    elapsed = re.search(r"time: ([\d.]+)s", result.stdout)
+    assert elapsed, result.stdout[-2000:]
+    assert float(elapsed.group(1)) >= 39 / 20
 
 
 # --- transient answers are not contract breaks ---------------------------------------------------

@@ -27,7 +27,8 @@ RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 class DoorSettings:
     """Limits and records of the one door every request of a run passes (see ``gate.target``)."""
 
-    max_requests: int = DEFAULT_MAX_REQUESTS
+    # None: no limit (the embedded mock costs nothing); a live run gets DEFAULT_MAX_REQUESTS.
+    max_requests: int | None = None
     # As written by the user (``10/s``); None: as fast as the API answers.
     rate_limit: str | None = None
     # Seconds to wait for one answer; None: derived from --max-response-time.
@@ -77,9 +78,9 @@ def configure_door(parser: argparse.ArgumentParser) -> None:
         "--max-requests",
         metavar="N",
         type=argtypes.positive_int,
-        default=DEFAULT_MAX_REQUESTS,
         help="most requests to send, retries and probes included; later cases are not sent "
-        f"(default {DEFAULT_MAX_REQUESTS}: the whole ci profile, every negative case included)",
+        f"(default for a live API {DEFAULT_MAX_REQUESTS}: the whole ci profile, every negative case "
+        "included; none for the embedded mock)",
     )
     door.add_argument(
         "--rate-limit",
@@ -112,8 +113,11 @@ def configure_door(parser: argparse.ArgumentParser) -> None:
 
 
 def door_settings_from_args(args: argparse.Namespace) -> DoorSettings:
+    max_requests = args.max_requests
+    if max_requests is None and args.base_url is not None:
+        max_requests = DEFAULT_MAX_REQUESTS
     return DoorSettings(
-        max_requests=args.max_requests,
+        max_requests=max_requests,
         rate_limit=args.rate_limit,
         request_timeout=args.request_timeout,
         har_path=str(args.har.resolve()) if args.har is not None else None,

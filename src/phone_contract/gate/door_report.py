@@ -11,11 +11,9 @@ from phone_contract.gate.target import Gatekeeper
 def door_lines(gatekeeper: Gatekeeper) -> list[str]:
     """The summary lines of the door (indented like the rest of the summary)."""
     door = gatekeeper.door
+    limit = f" of --max-requests {door.max_requests}" if door.max_requests is not None else ""
     pace = f"; paced at {door.rate_limit}" if door.rate_limit else ""
-    lines = [
-        f"requests: {gatekeeper.requests} sent ({gatekeeper.write_requests} writes) "
-        f"of --max-requests {door.max_requests}{pace}"
-    ]
+    lines = [f"requests: {gatekeeper.requests} sent ({gatekeeper.write_requests} writes){limit}{pace}"]
     budget = gatekeeper.write_budget
     if budget is None:
         lines.append(f"creations: {gatekeeper.writes} (no write budget: in-process mock)")

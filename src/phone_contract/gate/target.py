@@ -330,7 +330,7 @@ class Gatekeeper:
             comment = f"retry {retries} after {kind}"
 
     def _admit_request(self) -> None:
-        if self.requests >= self.door.max_requests:
+        if self.door.max_requests is not None and self.requests >= self.door.max_requests:
             self.request_limit_reached = True
             raise RequestLimitReached(f"--max-requests {self.door.max_requests} reached")
         interval = self.door.request_interval
