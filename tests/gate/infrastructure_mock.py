@@ -11,7 +11,8 @@ does not describe and the gate must not report as contract breaks. Each BEHAVIOU
 - ``timeout-writes``: every 7th create reaches the mock and its answer comes 2 s late;
 - ``dressed``: every answer gzip-compressed, with ``Connection: close`` and headers the spec does
   not document (request IDs, caching, rate-limit counters);
-- ``deny-all``: every request is answered ``401``, as a gateway with a revoked key answers.
+- ``deny-all``: every request is answered ``401``, as a gateway with a revoked key answers;
+- ``latency``: every answer 50 ms late, as across a network (``scripts/bench-gate`` uses it).
 
 The wrapper writes what it did, one line per event, to ``$INFRASTRUCTURE_LOG`` when it is set:
 the blips it answered, the answers it lost, and ``created`` for every write the mock answered 2xx
@@ -32,7 +33,8 @@ from phone_contract.mock import create_app as make_app
 from phone_contract.mock.app import MockApp
 from phone_contract.mock.asgi import Message, Receive, Scope, Send, dump
 
-BEHAVIOURS = ("blips", "outage", "reset-writes", "timeout-writes", "dressed", "deny-all")
+BEHAVIOURS = ("blips", "outage", "reset-writes", "timeout-writes", "dressed", "deny-all", "latency")
+LATENCY_SECONDS = 0.05
 OUTAGE_AFTER = 40
 LOSE_EVERY = 7
 LATE_SECONDS = 2.0
@@ -119,6 +121,9 @@ class Infrastructure:
             length = [(b"content-length", str(len(body)).encode())]
             await send({"type": "http.response.start", "status": status, "headers": length})
             raise DroppedConnection
+        elif behaviour == "latency":
+            await asyncio.sleep(LATENCY_SECONDS)
+            await mock(scope, receive, send)
         elif behaviour == "dressed":
             status, headers, body = await _buffered(mock, scope, receive)
             packed = gzip.compress(body)
