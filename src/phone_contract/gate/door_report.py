@@ -35,9 +35,10 @@ def door_lines(gatekeeper: Gatekeeper) -> list[str]:
     if transient is not None:
         lines.append(transient)
     created = len(gatekeeper.created)
-    if created:
-        where = f"listed in {door.created_path}" if door.created_path else "list them with --created PATH"
-        lines.append(f"created numbers: {created} ({where})")
+    if door.created_path:
+        lines.append(f"created numbers: {created} (listed in {door.created_path})")
+    elif created and budget is not None:  # a live API's numbers may cost money until released
+        lines.append(f"created numbers: {created} (list them with --created PATH, to release them)")
     if door.har_path:
         lines.append(f"exchanges recorded: {door.har_path}")
     return [f"  {line}" for line in lines]

@@ -344,6 +344,8 @@ class Gatekeeper:
     async def _attempt(self, scope: Scope, request: _Request, comment: str) -> _Answer:
         answer = _Answer()
         started, began = datetime.now(UTC), time.perf_counter()
+        if self._token is not None and not self._authenticated(request):
+            comment = ", ".join(filter(None, [comment, "without the run's token (a probe of ignored_auth)"]))
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
