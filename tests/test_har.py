@@ -79,6 +79,20 @@ def test_no_secret_reaches_the_file_even_from_a_redactor_that_knew_none(tmp_path
     assert dict(exchange.response_headers)["x-debug"] == f"token was {REDACTED}"
 
 
+def test_only_authorization_keeps_its_scheme(tmp_path: Path) -> None:
+    headers = [("X-Api-Key", "part1 part2-secret"), ("Proxy-Authorization", "Basic dXNlcjpwYXNz")]
+    path = _recorded(tmp_path, _create(request_headers=headers))
+    text = path.read_text()
+    assert "part1" not in text
+    assert "part2-secret" not in text
+    assert "dXNlcjpwYXNz" not in text
+    (exchange,) = read_har(path)
+    assert list(exchange.request_headers) == [
+        ("X-Api-Key", REDACTED),
+        ("Proxy-Authorization", f"Basic {REDACTED}"),
+    ]
+
+
 def test_a_third_party_reader_sees_every_entry_in_order(tmp_path: Path) -> None:
     later = _create(
         started=STARTED + timedelta(seconds=1),

@@ -34,6 +34,7 @@ _TOKEN_LIKE_PARAMETER = re.compile(r"token|secret|passw|api[-_]?key|auth|signatu
 # `Authorization: Bearer x` keeps `Bearer`: which scheme was used is worth knowing, and is no secret.
 _AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*")
 _COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
+_SCHEME_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,8 @@ def _header_secrets(name: str, value: str) -> Iterator[str]:
         yield from (pair.partition("=")[2].strip() for pair in pairs)
     elif lowered in CREDENTIAL_HEADERS:
         scheme, space, credential = value.strip().partition(" ")
-        yield credential.strip() if space and _AUTH_SCHEME.fullmatch(scheme) else value.strip()
+        schemed = lowered in _SCHEME_HEADERS and space and _AUTH_SCHEME.fullmatch(scheme)
+        yield credential.strip() if schemed else value.strip()
 
 
 def _records(redactor: Redactor, headers: Sequence[tuple[str, str]]) -> list[harfile.Record]:
@@ -231,7 +233,8 @@ def _header_value(redactor: Redactor, name: str, value: str) -> str:
         return f"{cookie}={REDACTED}{separator}{redactor.text(attributes)}"
     if lowered in CREDENTIAL_HEADERS:
         scheme, space, _ = value.strip().partition(" ")
-        return f"{scheme} {REDACTED}" if space and _AUTH_SCHEME.fullmatch(scheme) else REDACTED
+        schemed = lowered in _SCHEME_HEADERS and space and _AUTH_SCHEME.fullmatch(scheme)
+        return f"{scheme} {REDACTED}" if schemed else REDACTED
     return redactor.text(value)
 
 
@@ -264,8 +267,10 @@ def _body_text(redactor: Redactor, raw: bytes) -> tuple[str, str | None]:
     except ValueError:
         return redactor.text(text), None
     redacted = redactor.value(document)
-    # The text as sent wherever there was nothing to hide; re-serialised only where something went.
-    return (text if redacted == document else json.dumps(redacted, ensure_ascii=False)), None
+    if redacted != document:
+        return json.dumps(redacted, ensure_ascii=False), None
+    # The text as sent where no field had to go; still scrubbed, for a secret echoed as a number.
+    return redactor.text(text), None
 
 
 def _content_type(headers: Sequence[tuple[str, str]]) -> str:

@@ -86,7 +86,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=argtypes.positive_int,
         default=DEFAULT_WRITE_BUDGET,
         help="live API only: most numbers the run may create: it counts writes answered 2xx and writes "
-        f"whose answer was lost, never refused ones (default {DEFAULT_WRITE_BUDGET})",
+        "whose answer was lost, never refused ones; valid creates may use all but its last tenth, kept "
+        f"for the invalid bodies the API must refuse (default {DEFAULT_WRITE_BUDGET})",
     )
     run.add_argument(
         "--allow-undocumented",
