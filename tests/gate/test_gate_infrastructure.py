@@ -109,6 +109,12 @@ def test_a_refused_token_stops_the_run_early(outcomes: dict[str, Outcome], plan:
     )
     # The first answers decide, before the budget is spent: the preflight's GET, and five more.
     assert outcome.requests_received <= 6
+    # The HAR holds what was sent, and neither the right token nor the wrong one.
+    entries = json.loads(outcome.har.read_text())["log"]["entries"]
+    assert len(entries) == outcome.requests_received - 1
+    assert {entry["response"]["status"] for entry in entries} == {401}
+    assert SECRET_TOKEN not in outcome.har.read_text()
+    assert "tok-wrong-or-expired-123" not in outcome.har.read_text()
 
 
 def test_a_url_without_the_api_prefix_stops_the_run_early(outcomes: dict[str, Outcome]) -> None:
