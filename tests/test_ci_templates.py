@@ -98,8 +98,17 @@ def test_gate_reports_are_uploaded(workflow: dict[str, Any], job: str) -> None:
     [upload] = [
         step for step in _steps(workflow, job) if step.get("uses", "").startswith("actions/upload-artifact@")
     ]
-    assert upload["with"]["path"] == report
+    assert report in upload["with"]["path"].split()
     assert upload["if"] == "${{ !cancelled() }}"  # uploaded when the gate fails too
+
+
+def test_the_live_gate_keeps_what_was_said_and_what_was_created(workflow: dict[str, Any]) -> None:
+    run = _runs(workflow, "gate-live")
+    [har] = re.findall(r"--har (\S+)", run)
+    [created] = re.findall(r"--created (\S+)", run)
+    steps = _steps(workflow, "gate-live")
+    [upload] = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert {har, created} <= set(upload["with"]["path"].split())
 
 
 def test_live_gate_is_scheduled_with_a_secret_token_and_a_small_budget(workflow: dict[str, Any]) -> None:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from phone_contract._secrets import TOKEN_ENV_VAR
 from phone_contract.gate.progress import PREFIX as PROGRESS_PREFIX
 from phone_contract.gate.settings import (
     OTHER_WORKSPACE_ENV_VAR,
-    TOKEN_ENV_VAR,
     USER_ENV_VAR,
     WORKSPACE_ENV_VAR,
 )
@@ -119,12 +119,25 @@ class ServedMock:
         methods = re.findall(r'"([A-Z]+) /\S* HTTP/', self.log_path.read_text(errors="replace"))
         return sum(method not in {"GET", "HEAD", "OPTIONS", "TRACE"} for method in methods)
 
+    def creations(self) -> int:
+        """Writes the mock answered 2xx: what the gate's write budget counts."""
+        answers = re.findall(
+            r'"([A-Z]+) /\S* HTTP/[\d.]+" (\d{3})', self.log_path.read_text(errors="replace")
+        )
+        return sum(
+            method not in {"GET", "HEAD", "OPTIONS", "TRACE"} and status[0] == "2"
+            for method, status in answers
+        )
+
 
 @contextmanager
-def served_mock(tmp_path: Path, *extra: str, launcher: Sequence[str] = CLI) -> Iterator[ServedMock]:
+def served_mock(
+    tmp_path: Path, *extra: str, launcher: Sequence[str] = CLI, env: Mapping[str, str] | None = None
+) -> Iterator[ServedMock]:
     """The mock served by a real ASGI server on a free loopback port, as ``phone-contract mock`` runs it.
 
-    ``launcher`` replaces ``-m phone_contract.cli`` (a script that wraps the mock, say).
+    ``launcher`` replaces ``-m phone_contract.cli`` (a script that wraps the mock, say); ``env`` adds
+    to its environment.
     """
     log_path = tmp_path / f"mock{'-'.join(extra)}.log"
     command = [
@@ -138,7 +151,9 @@ def served_mock(tmp_path: Path, *extra: str, launcher: Sequence[str] = CLI) -> I
         *extra,
     ]
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=gate_env(), stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=gate_env(extra=env), stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         base_url = _wait_for_url(process, log_path)
         yield ServedMock(base_url, log_path)

@@ -8,7 +8,10 @@ Modules, from the command down:
 - ``settings``: what a run is asked to do (``GateSettings``); the plugin carries them to the suite.
 - ``session``: one run's target, schemathesis schemas, checks and secrets, opened by the suite's
   fixtures (``gate``, ``gate_schema``) when the first contract test runs.
-- ``target``: the one door every request passes (write budget, fingerprint) and the live forwarder.
+- ``target``: the door every request passes (``Gatekeeper``: budgets, pace, retries, records) and the
+  live ``Forwarder``; beside it ``door_options`` (its settings and options), ``transient`` (what is
+  retried), ``misconfiguration`` (a wrong token or URL, from the first answers), ``created`` (the
+  numbers a run created) and ``door_report`` (its summary lines and files).
 - ``pinning``: the workspace and user a live API knows (``--workspace-id``...), written into valid bodies.
 - ``checks``: the gate's own ``@schemathesis.check`` functions; ``conformance`` runs them with the
   built-in ones and keeps every failure; ``properties`` and ``deep`` are the hypothesis property

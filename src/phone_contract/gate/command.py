@@ -18,8 +18,10 @@ import httpx
 
 from phone_contract import _argtypes as argtypes
 from phone_contract._exit import UsageError
+from phone_contract._secrets import TOKEN_ENV_VAR
 from phone_contract._spec import load_spec
 from phone_contract.gate.deep import fully_populated
+from phone_contract.gate.door_options import configure_door, door_settings_from_args
 from phone_contract.gate.pinning import parse_uuid
 from phone_contract.gate.settings import (
     CI_SEED,
@@ -28,7 +30,6 @@ from phone_contract.gate.settings import (
     DEFAULT_WRITE_BUDGET,
     OTHER_WORKSPACE_ENV_VAR,
     THOROUGH_MAX_EXAMPLES,
-    TOKEN_ENV_VAR,
     USER_ENV_VAR,
     WORKSPACE_ENV_VAR,
     GateSettings,
@@ -90,7 +91,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         type=argtypes.positive_int,
         default=DEFAULT_WRITE_BUDGET,
-        help=f"live API only: most writes (POST, any unsafe method) to send (default {DEFAULT_WRITE_BUDGET})",
+        help="live API only: most numbers the run may create: it counts writes answered 2xx and writes "
+        "whose answer was lost, never refused ones; valid creates may use all but its last tenth, kept "
+        f"for the invalid bodies the API must refuse (default {DEFAULT_WRITE_BUDGET})",
     )
     run.add_argument(
         "--allow-undocumented",
@@ -142,6 +145,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="UUID",
         help=f"the user every valid body is created by (default ${USER_ENV_VAR}, else random ones)",
     )
+    configure_door(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -183,6 +187,7 @@ def settings_from_args(args: argparse.Namespace) -> GateSettings:
         served_methods=tuple(sorted(set(args.served_method))),
         fail_fast=args.fail_fast,
         quiet=args.quiet,
+        door=door_settings_from_args(args),
         **_pinned_ids(args),
     )
 

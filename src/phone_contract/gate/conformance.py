@@ -20,7 +20,7 @@ from phone_contract.gate.checks import CheckFailed, contract_of, probe_violation
 from phone_contract.gate.pinning import pin_identities
 from phone_contract.gate.report import content_type, render_failure, render_finding, schema_violations
 from phone_contract.gate.session import GATE_ORIGIN, GateSession
-from phone_contract.gate.target import ResponseTimedOut, WriteBudgetExhausted
+from phone_contract.gate.target import CaseWithdrawn, ResponseTimedOut
 
 
 class ContractBroken(AssertionError):
@@ -45,9 +45,9 @@ def install_tally_hook(session: GateSession) -> None:
             session.tally.drift_allowed.update(response_drift(response, contract_of(case)))
 
     def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
-        # A live answer's time is the API's own: time spent waiting out a 429 is the gate's.
-        if session.forwarder is not None and session.forwarder.waited:
-            response.elapsed = max(0.0, response.elapsed - session.forwarder.waited)
+        # A live answer's time is the API's own: pacing and waiting out transient answers is the gate's.
+        if session.gatekeeper.waited:
+            response.elapsed = max(0.0, response.elapsed - session.gatekeeper.waited)
 
     for schema in (session.schema, session.deep_schema):
         schema.hook(after_validate)
@@ -109,7 +109,7 @@ def send_and_check(session: GateSession, case: Case[Any]) -> None:
         case.validate_response(
             response, checks=checks, headers=session.auth_headers, transport_kwargs=kwargs, recorder=probes
         )
-    except WriteBudgetExhausted:
+    except CaseWithdrawn:
         return
     except ResponseTimedOut as exc:
         session.tally.record("max_response_time", ok=False)

@@ -18,6 +18,7 @@ import pytest
 from phone_contract._redact import Redactor
 from phone_contract.gate import hypothesis_home
 from phone_contract.gate.conformance import ContractBroken, findings_report, install_tally_hook
+from phone_contract.gate.door_report import door_lines, unchecked_reason
 from phone_contract.gate.progress import Progress
 from phone_contract.gate.properties import PROPERTY_CHECKS
 from phone_contract.gate.report import summary
@@ -152,14 +153,18 @@ class GatePlugin:
             return  # no contract test ran: a summary would read as an empty pass
         if session.tally.cases:  # a run that sent nothing has nothing to report missing
             session.note_checks_not_run(PROPERTY_CHECKS)
+            if self.unreachable is None and not terminalreporter.stats.get("failed"):
+                # Green must mean the contract was checked: a pass with no valid create is no pass.
+                self.unreachable = unchecked_reason(session.gatekeeper)
         for line in summary(
             session.tally,
             target=session.target,
             seed=self.settings.seed,
             requests=session.gatekeeper.requests,
-            writes=session.gatekeeper.writes,
+            writes=session.gatekeeper.write_requests,
             fingerprint=session.gatekeeper.fingerprint,
-            budget_note=session.budget_note(),
+            door=door_lines(session.gatekeeper),
+            no_verdict=self.unreachable,
             notes=session.notes(),
         ):
             terminalreporter.write_line(line)

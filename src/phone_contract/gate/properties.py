@@ -20,7 +20,7 @@ from phone_contract.gate.conformance import send_and_check
 from phone_contract.gate.profiles import profile
 from phone_contract.gate.report import content_type, reproduction, response_lines
 from phone_contract.gate.session import GATE_ORIGIN, GateSession
-from phone_contract.gate.target import ResponseTimedOut, WriteBudgetExhausted
+from phone_contract.gate.target import CaseWithdrawn, ResponseTimedOut
 from phone_contract.gate.user_strings import user_string_bodies
 from phone_contract.responses import check_response
 
@@ -89,7 +89,7 @@ def duplicate_in_workspace(session: GateSession, case: Case[Any]) -> None:
             success = session.operation.success_status
             what = "the same number in another workspace"
             _judge(session, OTHER_WORKSPACE, elsewhere, response=created, status=success, what=what)
-    except WriteBudgetExhausted:
+    except CaseWithdrawn:
         return
 
 

@@ -6,6 +6,7 @@ Rendering only: what was seen lives in :mod:`phone_contract.gate.tally`.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from schemathesis import Case, Response
@@ -142,7 +143,8 @@ def summary(
     requests: int,
     writes: int,
     fingerprint: str,
-    budget_note: str | None,
+    door: Sequence[str] = (),
+    no_verdict: str | None = None,
     notes: list[str] | None = None,
 ) -> list[str]:
     """The closing lines of every run."""
@@ -163,11 +165,12 @@ def summary(
         fields = json.dumps(sorted(tally.drift_allowed))
         lines.append(f"  drift (allowed by --allow-undocumented): the API has grown: {fields}")
     lines += [f"  not run: {name}: {why}" for name, why in sorted(tally.not_run.items())]
-    if budget_note:
-        lines.append(f"  {budget_note}")
+    lines += door
     lines += [f"  {note}" for note in notes or []]
     failed = sorted(name for name, count in tally.failed.items() if count)
     verdict = f"contract broken: {', '.join(failed)}" if failed else "no check failed"
+    if no_verdict is not None:
+        verdict = f"no verdict: {no_verdict}"
     lines.append(f"  result: {verdict}")
     if tally.drift:
         lines.append("  drift to act on (update the spec, or fix the API):")

@@ -18,12 +18,13 @@ from schemathesis.config import OutputConfig, SanitizationConfig
 
 from phone_contract._exit import UsageError
 from phone_contract._redact import Redactor
-from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED, SECRET_KEYS
+from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED, SECRET_KEYS, TOKEN_ENV_VAR
 from phone_contract._spec import Operation, Spec, load_spec
 from phone_contract.gate import checks as gate_checks
 from phone_contract.gate.deep import fully_populated
+from phone_contract.gate.door_report import save_records
 from phone_contract.gate.pinning import unique_number
-from phone_contract.gate.settings import TOKEN_ENV_VAR, GateSettings, token_from_env
+from phone_contract.gate.settings import GateSettings, token_from_env
 from phone_contract.gate.tally import Tally
 from phone_contract.gate.target import ASGIApp, Forwarder, Gatekeeper
 from phone_contract.mock import DEFAULT_TOKEN, create_app
@@ -139,6 +140,7 @@ class GateSession:
         return schema[operation.path][operation.method.upper()]
 
     def close(self) -> None:
+        save_records(self.gatekeeper)
         if self.forwarder is not None:
             self.forwarder.close()
 
@@ -156,16 +158,6 @@ class GateSession:
             f"`phone-contract mock --port 8000` (add --fault NAME if the run had one), "
             f"and export {token} in both shells before pasting"
         ]
-
-    def budget_note(self) -> str | None:
-        if self.gatekeeper.write_budget is None:
-            return None
-        if self.gatekeeper.budget_reached:
-            return (
-                f"write budget reached: the run stopped after {self.gatekeeper.writes} writes "
-                f"(--write-budget {self.gatekeeper.write_budget}); later cases were not sent"
-            )
-        return f"write budget: {self.gatekeeper.writes} of {self.gatekeeper.write_budget} writes used"
 
 
 def open_session(settings: GateSettings) -> GateSession:
@@ -194,9 +186,16 @@ def open_session(settings: GateSettings) -> GateSession:
             mock_kwargs["slow_seconds"] = settings.slow_seconds
         upstream = create_app(**mock_kwargs)
         public_url, budget = SERVED_MOCK_URL, None
-    gatekeeper = Gatekeeper(upstream, redactor, budget)
-    if forwarder is not None:
-        forwarder.count = gatekeeper.count  # a retried request is one more request, and write
+    gatekeeper = Gatekeeper(
+        upstream,
+        redactor,
+        budget,
+        door=settings.door,
+        spec=spec,
+        token=token,
+        base_url=public_url,
+        ids_pinned=not settings.live or bool(settings.pinned_fields),
+    )
     session = GateSession(
         settings=settings,
         spec=spec,
@@ -217,6 +216,8 @@ def open_session(settings: GateSettings) -> GateSession:
 
 def _request_timeout(settings: GateSettings) -> float:
     # Long enough to measure a slow answer and report it, short enough not to hang a CI job.
+    if settings.door.request_timeout is not None:
+        return settings.door.request_timeout
     return max(10.0, 3 * settings.max_response_time)
 
 

@@ -7,10 +7,13 @@ The command hands them to the suite inside its pytest plugin (see ``gate.plugin`
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-TOKEN_ENV_VAR = "FREYA_API_TOKEN"  # noqa: S105 - where the token is read from, not a token
+from phone_contract._limits import MAX_RESPONSE_TIME
+from phone_contract._secrets import TOKEN_ENV_VAR
+from phone_contract.gate.door_options import DoorSettings
+
 # Where --workspace-id, --other-workspace-id and --user-id fall back to (the options win).
 WORKSPACE_ENV_VAR = "FREYA_WORKSPACE_ID"
 OTHER_WORKSPACE_ENV_VAR = "FREYA_OTHER_WORKSPACE_ID"
@@ -19,7 +22,7 @@ USER_ENV_VAR = "FREYA_USER_ID"
 # CI runs are repeatable: the same seed, the same cases, against a fresh mock.
 CI_SEED = 20261126
 DEFAULT_MAX_EXAMPLES = 40
-DEFAULT_MAX_RESPONSE_TIME = 2.0
+DEFAULT_MAX_RESPONSE_TIME = MAX_RESPONSE_TIME
 # Every POST to a live API may provision a real number; 50 is enough for one pass of the
 # property tests and a first slice of the schemathesis cases, and small enough to clean up by hand.
 DEFAULT_WRITE_BUDGET = 50
@@ -53,6 +56,8 @@ class GateSettings:
     fail_fast: bool = False
     # No live status line while the run goes (-q).
     quiet: bool = False
+    # The door's limits and records (--max-requests, --rate-limit, --har, --created...).
+    door: DoorSettings = field(default_factory=DoorSettings)
 
     @property
     def pinned_fields(self) -> dict[str, str]:
