@@ -196,14 +196,17 @@ def open_session(settings: GateSettings) -> GateSession:
         base_url=public_url,
         ids_pinned=not settings.live or bool(settings.pinned_fields),
     )
+    # Methods the API serves on the path outside this spec: declared on the command line, or written
+    # into the spec (x-phone-contract-served-methods, which `learn` records from evidence).
+    served = frozenset(settings.served_methods) | frozenset(spec.require_operation().served_elsewhere)
     session = GateSession(
         settings=settings,
         spec=spec,
         token=token,
         redactor=redactor,
         gatekeeper=gatekeeper,
-        schema=_schema(spec.document, settings, gatekeeper),
-        deep_schema=_schema(fully_populated(spec), settings, gatekeeper),
+        schema=_schema(spec.document, settings, gatekeeper, served),
+        deep_schema=_schema(fully_populated(spec), settings, gatekeeper, served),
         checks=_checks(settings),
         target=settings.target_label,
         public_url=public_url,
@@ -221,7 +224,9 @@ def _request_timeout(settings: GateSettings) -> float:
     return max(10.0, 3 * settings.max_response_time)
 
 
-def _schema(spec: dict[str, Any], settings: GateSettings, gatekeeper: Gatekeeper) -> Any:
+def _schema(
+    spec: dict[str, Any], settings: GateSettings, gatekeeper: Gatekeeper, served: frozenset[str]
+) -> Any:
     # Reproductions (Case.as_curl_command) leave out every secret, in our marker, and nothing else:
     # schemathesis' default markers would also hide fields named like "key" (sipOutbound.headers).
     # The token's header is written by the report itself, as a variable the shell expands.
@@ -244,10 +249,9 @@ def _schema(spec: dict[str, Any], settings: GateSettings, gatekeeper: Gatekeeper
         with_security_parameters=False,
     )
     project.phases.update(phases=["examples", "coverage", "fuzzing"])
-    if settings.served_methods:
+    if served:
         coverage = project.phases.coverage
-        served = {method.lower() for method in settings.served_methods}
-        coverage.unexpected_methods = set(coverage.unexpected_methods) - served
+        coverage.unexpected_methods = set(coverage.unexpected_methods) - {method.lower() for method in served}
     project.checks.update(max_response_time=settings.max_response_time)
 
     schema = schemathesis.openapi.from_dict(spec, config=config)

@@ -1,0 +1,78 @@
+"""The loop, end to end, as a user runs it: the gate goes red against an API that evolved and keeps its
+HAR; ``learn --write`` turns that evidence into a spec update; the gate runs again, until it is green,
+with no hand edit. The learned spec stays a valid, lintable spec, the diff classifies the change, and
+a client regenerated from it has the new attribute."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from phone_contract._spec import load_spec
+from phone_contract.codegen import Inputs, generate
+from phone_contract.har import read_har
+
+from .gate.support import ROOT, SECRET_TOKEN, GateResult, run_gate
+from .learn.support import copy_project_spec
+
+# The API after it evolved (tests/gate/wrapped_mock.py, mode "evolved"): a new response field
+# (carrier), null for an unset optional string (friendlyName), a request field it now refuses
+# (config.voiceConfig) and a list endpoint on the path (GET).
+EVOLVED = (str(ROOT / "tests" / "gate" / "wrapped_mock.py"), "evolved")
+MAX_ROUNDS = 4
+
+
+def _gate(spec: Path, har: Path) -> GateResult:
+    return run_gate(["--spec", str(spec), "--har", str(har), "-q"], launcher=EVOLVED)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "phone_contract.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=300, cwd=ROOT)
+
+
+def test_a_red_gate_becomes_green_through_learn_with_no_hand_edit(tmp_path: Path) -> None:
+    spec = copy_project_spec(tmp_path)
+    original = spec.read_text(encoding="utf-8")
+    rounds: list[str] = []
+    for round_number in range(1, MAX_ROUNDS + 1):
+        har = tmp_path / f"round{round_number}.har"
+        gated = _gate(spec, har)
+        if gated.status == 0:
+            # Green, and the evidence of the green run has nothing left to teach.
+            settled = _cli("learn", str(har), "--spec", str(spec))
+            assert settled.returncode == 0, settled.stdout[-3000:]
+            break
+        assert gated.status == 1, gated.stderr[-2000:]  # red: the contract is broken, not "could not run"
+        assert read_har(har), "a red run keeps what was said"
+        learned = _cli("learn", str(har), "--spec", str(spec), "--write")
+        assert learned.returncode == 1, learned.stdout[-3000:] + learned.stderr
+        rounds.append(learned.stdout)
+        for output in (gated.stdout, gated.stderr, learned.stdout, har.read_text(encoding="utf-8")):
+            assert SECRET_TOKEN not in output
+    else:
+        raise AssertionError(f"still red after {MAX_ROUNDS} rounds of learning:\n{rounds[-1][-3000:]}")
+    assert rounds, "the first run against the evolved API must be red"
+
+    # What was learned, as the evolution deserves.
+    learned_spec = load_spec(spec)
+    operation = learned_spec.require_operation()
+    created = operation.response_for(operation.success_status)
+    assert created is not None
+    text = spec.read_text(encoding="utf-8")
+    assert "carrier" in text
+    assert "Learned from the live API" in text
+    assert operation.served_elsewhere == ["GET"]
+
+    # The diff says how the change lands for clients, and which bump it needs.
+    before = tmp_path / "before.yaml"
+    before.write_text(original, encoding="utf-8")
+    diff = _cli("diff", str(before), str(spec))
+    assert diff.returncode in (0, 1), diff.stderr
+    assert "carrier" in diff.stdout
+
+    # A client regenerated from the learned spec has the new attribute.
+    project = generate(tmp_path / "client", Inputs(spec=spec))
+    models = "".join(path.read_text(encoding="utf-8") for path in project.rglob("phone_number.py"))
+    assert "carrier" in models
