@@ -76,7 +76,7 @@ class GatePlugin:
     def header(self) -> str:
         settings = self.settings
         budget = (
-            f"write budget {settings.write_budget} writes (POST and any other unsafe method)"
+            f"write budget {settings.write_budget} creations (writes answered 2xx, or whose answer was lost)"
             if settings.live
             else "no write budget (in-process mock)"
         )
