@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from phone_contract._spec import load_spec
-from phone_contract.learn.coverage import coverage
+from phone_contract.coverage import coverage
 from tests.learn.support import Call, body, created, error
 from tests.restatements import write_restatement
 

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from phone_contract._exit import Exit
+from phone_contract.coverage import coverage
 from phone_contract.gate import hypothesis_home
 from phone_contract.gate.plugin import GatePlugin
 from phone_contract.gate.progress import Progress
+from phone_contract.gate.session import GateSession
 from phone_contract.gate.settings import GateSettings
+from phone_contract.har import read_har
 
 _PACKAGED_SUITE = Path(__file__).resolve().parents[1] / "_contract_tests"
 
@@ -65,7 +68,19 @@ def run_suite(settings: GateSettings, junit_xml: Path | None) -> int:
             redactor=session.redactor,
             stopped=plugin.unreachable,
         )
+    if settings.door.har_path and plugin.session is not None:
+        print_coverage(plugin.session, Path(settings.door.har_path))
     return exit_status(plugin, status)
+
+
+def print_coverage(session: GateSession, har: Path) -> None:
+    """How much of the spec the run exercised, read from what it recorded (as `learn` reports it)."""
+    try:
+        exchanges = read_har(har)
+    except ValueError:
+        return  # nothing was written (the run stopped before its first request)
+    for line in coverage(session.spec, exchanges).lines():
+        print(f"  {line}")
 
 
 def progress_for(settings: GateSettings) -> Progress | None:

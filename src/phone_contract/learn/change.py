@@ -9,8 +9,9 @@ from typing import Any
 
 from phone_contract._redact import Redactor
 from phone_contract._spec import JSON, Operation, Spec
+from phone_contract.coverage import NOT_JSON, of_operation
 from phone_contract.learn.edit import Edit
-from phone_contract.learn.evidence import NOT_JSON, Observation, is_json, of_operation, shown
+from phone_contract.learn.evidence import Observation, is_json, shown
 
 _SHOWN_REFS = 5
 _SHOWN_VALUES = 3

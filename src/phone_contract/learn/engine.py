@@ -16,9 +16,9 @@ from pathlib import Path
 from phone_contract._exit import UsageError
 from phone_contract._redact import Redactor
 from phone_contract._spec import Spec, SpecError, parse_spec
+from phone_contract.coverage import Coverage, coverage, of_operation
 from phone_contract.learn.change import Change, Evidence, Finding, refs
-from phone_contract.learn.coverage import Coverage, coverage
-from phone_contract.learn.evidence import Observation, of_operation, redactor_for
+from phone_contract.learn.evidence import Observation, redactor_for
 from phone_contract.learn.never import never_learn
 from phone_contract.learn.rules import RULES
 from phone_contract.learn.specfile import SpecFile

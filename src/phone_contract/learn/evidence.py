@@ -7,16 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from phone_contract._exit import UsageError
 from phone_contract._redact import Redactor
 from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED
-from phone_contract._spec import JSON, Operation
+from phone_contract._spec import JSON
+from phone_contract.coverage import NOT_JSON, parse_json
 from phone_contract.har import Exchange, read_har
-
-# A body that is not JSON, told apart from a JSON null.
-NOT_JSON: Any = object()
 
 
 @dataclass(frozen=True)
@@ -76,25 +73,6 @@ def read_evidence(paths: Sequence[Path]) -> list[Observation]:
                 )
             )
     return found
-
-
-def parse_json(body: bytes) -> Any:
-    if not body:
-        return NOT_JSON
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return NOT_JSON
-
-
-def on_path(operation: Operation, exchange: Exchange) -> bool:
-    """Whether the exchange went to the operation's path (under any server prefix: ``/api/v2``)."""
-    path = urlsplit(exchange.url).path.rstrip("/")
-    return path == operation.path or path.endswith(operation.path)
-
-
-def of_operation(operation: Operation, exchange: Exchange) -> bool:
-    return on_path(operation, exchange) and exchange.method.lower() == operation.method
 
 
 def redactor_for(observations: Sequence[Observation]) -> Redactor:

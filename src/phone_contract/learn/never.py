@@ -14,8 +14,9 @@ from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
 from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED, SECRET_KEYS
 from phone_contract._spec import JSON, Operation
+from phone_contract.coverage import NOT_JSON, of_operation, on_path
 from phone_contract.learn.change import Finding
-from phone_contract.learn.evidence import NOT_JSON, Observation, is_json, of_operation, on_path
+from phone_contract.learn.evidence import Observation, is_json
 from phone_contract.responses import check_response
 
 

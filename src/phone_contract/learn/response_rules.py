@@ -13,9 +13,10 @@ from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
 from phone_contract._secrets import SECRET_KEYS
 from phone_contract._spec import JSON
+from phone_contract.coverage import NOT_JSON, on_path
 from phone_contract.learn.change import Change, Evidence, describe, refs, values_shown
 from phone_contract.learn.edit import AddProperty, AddResponse, ServedMethods, Widen
-from phone_contract.learn.evidence import NOT_JSON, Observation, header, is_json, on_path
+from phone_contract.learn.evidence import Observation, header, is_json
 from phone_contract.learn.infer import infer_schema, json_type
 from phone_contract.learn.schemas import Pointer, undocumented, without_secrets
 from phone_contract.responses import undocumented_fields

@@ -1,7 +1,7 @@
 """How much of the spec a set of exchanges exercised, as Optic reported it: counts, and what was never seen.
 
-``coverage(spec, exchanges)`` takes the spec model and recorded exchanges (``phone_contract.har``), so the
-gate can report the same figures for its own run.
+``coverage(spec, exchanges)`` takes the spec model and recorded exchanges (``phone_contract.har``): `learn`
+prints it for its evidence, the gate for the exchanges its run recorded (``--har``).
 """
 
 from __future__ import annotations
@@ -10,14 +10,35 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from phone_contract._spec import JSON, Spec, properties_of
+from phone_contract._spec import JSON, Operation, Spec, properties_of
 from phone_contract.har import Exchange
-from phone_contract.learn.evidence import NOT_JSON, of_operation, parse_json
 
 # Deep enough for the project's schemas; a recursive schema stops here instead of looping.
 _MAX_DEPTH = 12
 _SHOWN = 12
+# A body that is not JSON, told apart from a JSON null.
+NOT_JSON: Any = object()
+
+
+def parse_json(body: bytes) -> Any:
+    if not body:
+        return NOT_JSON
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return NOT_JSON
+
+
+def on_path(operation: Operation, exchange: Exchange) -> bool:
+    """Whether the exchange went to the operation's path (under any server prefix: ``/api/v2``)."""
+    path = urlsplit(exchange.url).path.rstrip("/")
+    return path == operation.path or path.endswith(operation.path)
+
+
+def of_operation(operation: Operation, exchange: Exchange) -> bool:
+    return on_path(operation, exchange) and exchange.method.lower() == operation.method
 
 
 @dataclass(frozen=True)
