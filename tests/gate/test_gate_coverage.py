@@ -11,7 +11,8 @@ from .support import run_gate
 def test_the_summary_reports_coverage_of_the_spec_from_what_was_recorded(tmp_path: Path) -> None:
     result = run_gate(["--har", str(tmp_path / "gate.har"), "-q"])
     assert result.status == 0, result.stderr[-2000:]
-    assert re.search(r"^  Coverage of POST /phone-numbers by \d+ exchange\(s\):$", result.stdout, re.MULTILINE)
+    heading = r"^  Coverage of POST /phone-numbers by \d+ exchange\(s\):$"
+    assert re.search(heading, result.stdout, re.MULTILINE)
     statuses = re.search(r"documented statuses: (\d+) of (\d+)", result.stdout)
     assert statuses, result.stdout[-2000:]
     seen, documented = map(int, statuses.groups())
