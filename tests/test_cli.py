@@ -28,7 +28,12 @@ CONVENTIONS = {
 
 
 def _options(parser: argparse.ArgumentParser) -> list[argparse.Action]:
-    return [action for action in parser._actions if action.option_strings and action.nargs != 0]
+    # Hidden options (help=SUPPRESS, such as the refused --token) are not the user's to use.
+    return [
+        action
+        for action in parser._actions
+        if action.option_strings and action.nargs != 0 and action.help != argparse.SUPPRESS
+    ]
 
 
 def _help_line(parser: argparse.ArgumentParser, action: argparse.Action) -> str:

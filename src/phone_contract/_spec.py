@@ -507,19 +507,22 @@ class Operation:
 
     @functools.cached_property
     def created_path(self) -> tuple[str, ...]:
-        """Where the success body holds the created resource: the first object (breadth first) in the
-        success schema that names every required request field (``data.result.phoneNumber``)."""
-        wanted = set(self.request_schema().get("required") or ())
+        """Where the success body holds the created resource (``data.result.phoneNumber``): the object of
+        the success schema that names the most fields of the request (breadth first on a tie). A request
+        field the answer never carries (a new required one, say) does not hide the resource."""
+        sent = set(properties_of(self.request_schema()))
         success = self.response_for(self.success_status)
         schema = success.schema() if success is not None else None
+        best: tuple[int, tuple[str, ...]] = (0, ())
         queue: list[tuple[tuple[str, ...], Any]] = [((), schema)]
         while queue:
             parts, node = queue.pop(0)
             properties = properties_of(node)
-            if parts and wanted and wanted <= properties.keys():
-                return parts
+            shared = len(sent & properties.keys())
+            if parts and shared > best[0]:
+                best = (shared, parts)
             queue += [((*parts, name), child) for name, child in properties.items() if len(parts) < 8]
-        return ()
+        return best[1]
 
 
 @dataclass(frozen=True)

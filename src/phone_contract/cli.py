@@ -18,7 +18,9 @@ from types import ModuleType
 from phone_contract._exit import Exit, UsageError
 from phone_contract._spec import SpecError
 
-# name -> (module, one-line help). Modules are imported when the parser is built.
+# name -> (module, one-line help). A command's module is imported when its parser is built: only the
+# one that runs (every module it imports costs start-up time, and hypothesis reads the constants of
+# every local module it finds loaded), or all of them for `phone-contract --help`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "gate": ("phone_contract.gate.command", "run the contract gate against the embedded mock or a live API"),
     "mock": ("phone_contract.mock.command", "serve the spec-driven mock of the API on a port"),
@@ -65,25 +67,35 @@ class _Parser(argparse.ArgumentParser):
         self.exit(Exit.CANNOT_RUN, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The parser of every command, or with ``only`` the parser whose one configured command is ``only``
+    (the others are listed, so a typo still gets argparse's "invalid choice" line)."""
     parser = _Parser(prog="phone-contract", description=DESCRIPTION, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('phone-contract')}")
     # Not required: bare `phone-contract` prints the whole help (see main), not a one-line error.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=_Parser)
     modules: dict[str, ModuleType] = {}
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(module_name)
         command_parser = sub.add_parser(
             name, help=help_text, description=help_text, formatter_class=HelpFormatter
         )
-        module.configure(command_parser)
-        modules[name] = module
+        if only is None or name == only:
+            module = importlib.import_module(module_name)
+            module.configure(command_parser)
+            modules[name] = module
     return parser, modules
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The sub-command ``argv`` names (its first word that is not an option), if it is one of ours."""
+    first = next((word for word in argv if not word.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, modules = build_parser()
-    args, unknown = parser.parse_known_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser, modules = build_parser(_command_in(words))
+    args, unknown = parser.parse_known_args(words)
     if args.command is None:
         # Nothing to run: say what there is to run, on stderr, with the status of a usage mistake.
         parser.print_help(sys.stderr)

@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 
 from phone_contract._exit import Exit
-from phone_contract.coverage import coverage
 from phone_contract.gate import hypothesis_home
 from phone_contract.gate.plugin import GatePlugin
 from phone_contract.gate.progress import Progress
 from phone_contract.gate.session import GateSession
 from phone_contract.gate.settings import GateSettings
-from phone_contract.har import read_har
 
 _PACKAGED_SUITE = Path(__file__).resolve().parents[1] / "_contract_tests"
 
@@ -75,6 +73,10 @@ def run_suite(settings: GateSettings, junit_xml: Path | None) -> int:
 
 def print_coverage(session: GateSession, har: Path) -> None:
     """How much of the spec the run exercised, read from what it recorded (as `learn` reports it)."""
+    # Imported only when asked for: every module loaded is one more that hypothesis scans for constants.
+    from phone_contract.coverage import coverage  # noqa: PLC0415
+    from phone_contract.har import read_har  # noqa: PLC0415
+
     try:
         exchanges = read_har(har)
     except ValueError:
