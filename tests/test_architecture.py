@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,25 @@ def test_the_layers_see_every_import() -> None:
     assert "gate.suite" in _imports("gate.command")  # imported inside a function
     assert _layer("mock.asgi") == ("shared", "mock.asgi")
     assert _layer("mock.app") == ("part", "mock")
+
+
+# Reading the OpenAPI document by hand, the way only the spec model may: the paths map, a media type's
+# content, a $ref split into its pointer. `learn` edits the spec file as written (learn.edit and
+# learn.specfile write the raw document by design), so only they may touch its layout too.
+RAW_READING = re.compile(
+    r"""\[\s*["']paths["']\s*\]|\[\s*["']content["']\s*\]\s*(?:\.get\(|\[)|\$ref["']\]\s*\.(?:split|removeprefix|partition)"""
+)
+RAW_WRITERS = frozenset({"_spec", "learn.edit", "learn.specfile"})
+
+
+@pytest.mark.parametrize("module", sorted(set(MODULES) - RAW_WRITERS))
+def test_only_the_spec_model_reads_the_document_by_hand(module: str) -> None:
+    found = [line.strip() for line in MODULES[module].read_text().splitlines() if RAW_READING.search(line)]
+    assert not found, f"{module} reads the OpenAPI document by hand; ask the spec model instead: {found}"
+
+
+def test_the_raw_reading_pattern_sees_what_it_must() -> None:
+    assert RAW_READING.search('media = spec["paths"]["/phone-numbers"]["post"]')
+    assert RAW_READING.search('schema = node["content"]["application/json"]["schema"]')
+    assert RAW_READING.search('name = node["$ref"].split("/")[-1]')
+    assert not RAW_READING.search('response["content"] = {media_type: {}}')

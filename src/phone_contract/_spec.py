@@ -9,6 +9,7 @@ request schema, its responses by status, its security and servers. The layout a 
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -580,6 +581,17 @@ class Spec:
                 f"({OPERATION_METHOD.upper()} {OPERATION_PATH})"
             )
         return fallback
+
+    def with_request_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A copy of the contract whose create operation takes ``schema`` as its (required) JSON body and
+        has no request examples: a variant the gate generates from (see ``gate.deep``)."""
+        operation = self.require_operation()
+        variant = copy.deepcopy(self.document)
+        variant["paths"][operation.path][operation.method]["requestBody"] = {
+            "required": True,
+            "content": {JSON: {"schema": schema}},
+        }
+        return variant
 
     def require_operation(self) -> Operation:
         """The create operation with its JSON request body: what every command needs before it starts."""

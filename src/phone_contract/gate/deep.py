@@ -9,11 +9,10 @@ the real spec, so any answer but 201 is a contract break.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
-from phone_contract._spec import JSON, Spec, SpecError
+from phone_contract._spec import Spec, SpecError
 
 MIN_ARRAY_ITEMS = 2
 _MAX_DEPTH = 32  # the request schema is not recursive; this only guards against a spec that is
@@ -21,15 +20,7 @@ _MAX_DEPTH = 32  # the request schema is not recursive; this only guards against
 
 def fully_populated(spec: Spec) -> dict[str, Any]:
     """A copy of the contract whose create operation's request body requires everything."""
-    operation = spec.require_operation()
-    variant = copy.deepcopy(spec.document)
-    node = variant["paths"][operation.path][operation.method]
-    # The contract's request body is resolved, so its content is written in place here.
-    node["requestBody"] = {
-        "required": True,
-        "content": {JSON: {"schema": _populate(operation.request_schema(), 0)}},
-    }
-    return variant
+    return spec.with_request_schema(_populate(spec.require_operation().request_schema(), 0))
 
 
 def _populate(schema: Any, depth: int) -> Any:
