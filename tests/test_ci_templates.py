@@ -186,3 +186,13 @@ def test_pre_commit_runs_the_pinned_ruff_and_the_drift_gate() -> None:
         assert files.search(touched), touched
     for untouched in ("src/phone_contract/cli.py", "tests/spec/x.yaml", "README.md"):
         assert not files.search(untouched), untouched
+
+
+def test_a_red_live_gate_drafts_its_spec_update_with_learn(workflow: dict[str, Any]) -> None:
+    [har] = re.findall(r"--har (\S+)", _runs(workflow, "gate-live"))
+    [step] = [step for step in _steps(workflow, "gate-live") if "phone-contract learn" in step.get("run", "")]
+    assert "failure()" in step["if"]  # only when the gate went red
+    assert f"phone-contract learn {har}" in step["run"]  # the HAR that run recorded
+    assert "GITHUB_STEP_SUMMARY" in step["run"]  # the proposal lands in the job summary
+    # learn's 1 (a proposal) is the expected outcome of a red run; only 2 (could not run) fails the step.
+    assert 'test "$status" -ne 2' in step["run"]
