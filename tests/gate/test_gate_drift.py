@@ -28,6 +28,8 @@ def results() -> dict[str, GateResult]:
         # At the default budget (no --max-examples): what a user runs.
         "plain-401": lambda: _wrapped("plain-401"),
         "trim": lambda: _wrapped("trim"),
+        "truncate": lambda: _wrapped("truncate"),
+        "nfc": lambda: _wrapped("nfc"),
         "evolved": lambda: _wrapped("evolved"),
         "accept-invalid": lambda: run_gate(["--fault", "accept-invalid", "--max-examples", "10"]),
         "fail fast": lambda: run_gate(["--fault", "undocumented-field", "--max-examples", "10", "-x"]),
@@ -73,6 +75,17 @@ def test_an_api_that_trims_what_it_is_sent_breaks_the_echo_at_the_default_budget
     # The strings users send reach the documented free-text fields, the number among them.
     for field in ("number", "friendlyName", "config.voiceConfig"):
         assert f"$.data.result.phoneNumber.{field}" in places, places
+
+
+@pytest.mark.parametrize("mode", ["truncate", "nfc"])
+def test_an_api_that_truncates_or_normalises_what_it_is_sent_breaks_the_echo(
+    results: dict[str, GateResult], mode: str
+) -> None:
+    result = results[mode]
+    assert result.status == 1, result.stdout[-3000:] + result.stderr
+    assert "echoes_sent_fields" in result.failed_checks
+    places = {where for check, where in _groups(result) if check == "echoes_sent_fields"}
+    assert "$.data.result.phoneNumber.friendlyName" in places, places
 
 
 def test_an_evolved_api_is_named_whole_in_one_run(results: dict[str, GateResult]) -> None:

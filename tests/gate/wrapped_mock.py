@@ -3,7 +3,8 @@
 MODE is one of:
 
 - ``plain-401``: every 401 arrives as ``text/plain`` (a gateway's page), not the documented JSON envelope;
-- ``trim``: the API trims every string it is sent (and so echoes it trimmed);
+- ``trim``, ``truncate``, ``nfc``: the API trims every string it is sent, cuts it to 64 characters, or
+  normalises it to Unicode NFC (and so echoes it changed);
 - ``evolved``: the API has moved on from the spec: a new response field (``carrier``), ``null`` for
   an unset optional string (``friendlyName``), a request field it now refuses (``config.voiceConfig``,
   400 with a message), and a list endpoint on the path (GET).
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from phone_contract import cli
@@ -61,13 +64,21 @@ async def _answer(send: Send, status: int, body: bytes, content_type: bytes = b"
     await send({"type": "http.response.body", "body": body})
 
 
-def _trimmed(value: Any) -> Any:
+# What an API may do to the strings it is sent before it stores (and echoes) them.
+STRING_CHANGES: dict[str, Callable[[str], str]] = {
+    "trim": str.strip,
+    "truncate": lambda text: text[:64],  # UUIDs (36) pass; the long strings users send do not
+    "nfc": lambda text: unicodedata.normalize("NFC", text),
+}
+
+
+def _changed(value: Any, change: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return value.strip()
+        return change(value)
     if isinstance(value, dict):
-        return {key: _trimmed(item) for key, item in value.items()}
+        return {key: _changed(item, change) for key, item in value.items()}
     if isinstance(value, list):
-        return [_trimmed(item) for item in value]
+        return [_changed(item, change) for item in value]
     return value
 
 
@@ -101,8 +112,8 @@ def wrap(mode: str, mock: ASGI) -> ASGI:
             return
         body = await _body(receive)
         sent = _load(body)
-        if mode == "trim" and sent is not None:
-            body = json.dumps(_trimmed(sent)).encode()
+        if mode in STRING_CHANGES and sent is not None:
+            body = json.dumps(_changed(sent, STRING_CHANGES[mode])).encode()
         if mode == "evolved":
             if scope["method"] == "GET":
                 await _answer(send, 200, LISTED)
