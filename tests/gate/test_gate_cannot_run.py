@@ -92,3 +92,11 @@ def test_a_spec_that_is_not_openapi(tmp_path: Path) -> None:
 )
 def test_bad_arguments(args: list[str], reason: str) -> None:
     _assert_one_line_exit_2(args, reason)
+
+
+@pytest.mark.parametrize("option", ["--har", "--created", "--junit-xml"])
+def test_a_report_that_cannot_be_written_stops_the_run_before_it_starts(option: str, tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    _assert_one_line_exit_2([option, str(a_file / "report")], "a part of its folder is a file")
+    _assert_one_line_exit_2([option, str(tmp_path)], "is a directory, not a file")

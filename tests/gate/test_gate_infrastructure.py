@@ -90,6 +90,8 @@ def _one_error_line(result: GateResult) -> str:
     """The run's one stderr line: exit 2, no traceback, no verdict."""
     assert result.status == 2, result.stdout[-3000:] + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+    # Nor pytest's page of frames (through schemathesis, requests, hypothesis) on stdout.
+    assert not re.search(r"\.py:\d+: ", result.stdout), result.stdout[-3000:]
     # Without pinned IDs a live run warns first (made-up IDs): that warning is not the run's answer.
     lines = [line for line in result.stderr.strip().splitlines() if "gate: warning: " not in line]
     assert len(lines) == 1, result.stderr

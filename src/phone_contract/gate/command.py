@@ -151,6 +151,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     preflight(settings)
+    # Where the run will write, checked before it spends a request (or, live, a number).
+    for option, path in (
+        ("--junit-xml", args.junit_xml),
+        ("--har", settings.door.har_path),
+        ("--created", settings.door.created_path),
+    ):
+        if path is not None:
+            check_writable(Path(path), option)
     warning = identity_warning(settings)
     if warning is not None:
         print(f"phone-contract gate: warning: {warning}", file=sys.stderr)
@@ -247,6 +255,23 @@ def preflight(settings: GateSettings) -> None:
     if token_from_env() is None:
         raise UsageError(f"{TOKEN_ENV_VAR} is not set; the live API's token is read from it only")
     _check_reachable(settings.base_url)
+
+
+def check_writable(path: Path, option: str) -> None:
+    """UsageError, one line, unless a report can be written at ``path`` (its folder is created)."""
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a directory, not a file")
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8"):
+            pass
+    except (FileExistsError, NotADirectoryError):
+        raise UsageError(f"{option} {path}: a part of its folder is a file") from None
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot write there ({exc.strerror or exc})") from None
+    if not existed:
+        path.unlink(missing_ok=True)  # only a probe: the run writes the file when it has something
 
 
 def _check_url(url: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from phone_contract._secrets import TOKEN_ENV_VAR
 
@@ -47,7 +48,7 @@ class FirstAnswers:
     def _not_found(self) -> str:
         line = "every request was answered 404: is --base-url the API root, e.g. "
         if self.base_path and not self.base_url.endswith(self.base_path):
-            return line + f"{self.base_url}{self.base_path}?"
+            return line + f"{_origin(self.base_url)}{self.base_path}?"
         line = f"every request was answered 404: is --base-url {self.base_url} the API root?"
         if not self.ids_pinned:
             line += " (an API may also answer 404 for made-up workspace IDs: pin one with --workspace-id)"
@@ -59,3 +60,9 @@ class FirstAnswers:
         if status == 403 and not self.ids_pinned:
             line += " (or the made-up workspace and user IDs: pin them with --workspace-id and --user-id)"
         return line
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``: where the spec's base path is suggested from."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

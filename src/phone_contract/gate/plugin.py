@@ -151,9 +151,10 @@ class GatePlugin:
         session = self.session
         if session is None or terminalreporter.config.option.collectonly:
             return  # no contract test ran: a summary would read as an empty pass
-        if session.tally.cases:  # a run that sent nothing has nothing to report missing
+        # A run that sent nothing, or stopped because it could not go on, has nothing to report missing.
+        if session.tally.cases and self.unreachable is None:
             session.note_checks_not_run(PROPERTY_CHECKS)
-            if self.unreachable is None and not terminalreporter.stats.get("failed"):
+            if not terminalreporter.stats.get("failed"):
                 # Green must mean the contract was checked: a pass with no valid create is no pass.
                 self.unreachable = unchecked_reason(session.gatekeeper)
         for line in summary(
@@ -213,6 +214,13 @@ def scrub(report: pytest.TestReport, call: pytest.CallInfo[None], redactor: Reda
     generated case whole (password and all); the report already carries the request as curl.
     """
     if report.longrepr is None:
+        return
+    stopped = find(call.excinfo.value, TargetUnreachable) if call.excinfo is not None else None
+    if stopped is not None:
+        # The run could not go on (a refused token, a wrong URL, an API that stays down): the one line
+        # on stderr says why; pytest's page of frames through schemathesis and hypothesis says nothing.
+        report.longrepr = f"stopped: {redactor.text(str(stopped))}"
+        report.sections = []
         return
     messages = contract_messages(call.excinfo.value) if call.excinfo is not None else []
     text = "\n\n".join(messages) if messages else str(report.longrepr)

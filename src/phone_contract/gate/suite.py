@@ -29,6 +29,8 @@ def pytest_args(*, fail_fast: bool = False) -> list[str]:
         str(suite_path()),
         "-q",
         "--tb=short",
+        # No "short test summary": the gate's own summary names every failed check and group.
+        "-rN",
         # The gate writes only what it is asked to: no .pytest_cache in the user's directory.
         "-p",
         "no:cacheprovider",
