@@ -32,9 +32,11 @@ def parse_json(body: bytes) -> Any:
 
 
 def on_path(operation: Operation, exchange: Exchange) -> bool:
-    """Whether the exchange went to the operation's path (under any server prefix: ``/api/v2``)."""
+    """Whether the exchange went to the operation's path, bare or under the spec's server path
+    (``/api/v2/phone-numbers``). A request the app sent to another path that merely ends the same way
+    (``/api/v2/api/v2/phone-numbers``, a base URL given twice) is not the operation's evidence."""
     path = urlsplit(exchange.url).path.rstrip("/")
-    return path == operation.path or path.endswith(operation.path)
+    return path in (operation.path, operation.spec.base_path + operation.path)
 
 
 def of_operation(operation: Operation, exchange: Exchange) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from phone_contract.cli import main
 from tests.learn.conftest import LearnRun
-from tests.learn.support import TOKEN, Call, body, copy_project_spec, created
+from tests.learn.support import TOKEN, Call, body, copy_project_spec, created, error
 
 
 def _unchanged(learned_spec: Path, before: bytes) -> bool:
@@ -136,3 +136,12 @@ def test_a_sent_field_that_equalled_the_password_is_an_echo_not_a_leak(learn: Le
     learned = learn([Call(201, answer, sent)], "--write")
     assert learned.status == 0, learned.out
     assert "same-as-password" not in learned.out + learned.err
+
+
+def test_an_answer_from_another_path_that_ends_the_same_way_teaches_nothing(learn: LearnRun) -> None:
+    # An app given the base URL twice (.../api/v2/api/v2/phone-numbers) gets a 404 from a router:
+    # evidence about its own mistake, not about the create operation.
+    misrouted = Call(404, error("not_found", "No such path"), body(), path="/api/v2/phone-numbers")
+    learned = learn([misrouted], "--write")
+    assert learned.status == 0, learned.out
+    assert learned.spec.read_bytes() == learned.before
