@@ -202,8 +202,8 @@ def test_without_another_workspace_that_half_is_reported_not_run(results: dict[s
     assert result.status == 0, result.stdout[-4000:] + result.stderr
     _assert_all_pinned(created, {WORKSPACE})
     assert (
-        "not run: same_number_other_workspace: --workspace-id is pinned but --other-workspace-id is not"
-        in (result.stdout)
+        "not run: same_number_other_workspace: a workspace is pinned (--workspace-id or $FREYA_WORKSPACE_ID) "
+        "but no second one" in (result.stdout)
     )
     assert not re.search(r"^  same_number_other_workspace ", result.stdout, re.MULTILINE)
     assert re.search(r"^  duplicate_conflicts +[1-9]\d* +0$", result.stdout, re.MULTILINE)

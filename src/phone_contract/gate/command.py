@@ -138,7 +138,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--other-workspace-id",
         metavar="UUID",
         help="a second workspace, for 'the same number in another workspace is created' "
-        f"(default ${OTHER_WORKSPACE_ENV_VAR}; without it, that property is not run)",
+        f"(default ${OTHER_WORKSPACE_ENV_VAR}; with a pinned workspace and without this, that property "
+        "is not run)",
     )
     pinned.add_argument(
         "--user-id",

@@ -36,7 +36,8 @@ DUPLICATE_SHARE = 0.25
 FULLY_POPULATED_SHARE = 0.5
 USER_STRINGS_SHARE = 0.6
 NO_OTHER_WORKSPACE = (
-    "--workspace-id is pinned but --other-workspace-id is not, so there is no second workspace to create in"
+    "a workspace is pinned (--workspace-id or $FREYA_WORKSPACE_ID) but no second one "
+    "(--other-workspace-id or $FREYA_OTHER_WORKSPACE_ID), so there is no other workspace to create in"
 )
 
 
