@@ -133,6 +133,9 @@ def test_git_sources(
     assert "request-property-became-required" in capsys.readouterr().out
     # A file of the working tree against a revision.
     assert main(["diff", "git:HEAD:spec/api.yaml", "spec/api.yaml"]) == 0
+    # From a folder inside the repository: REV:path is still read from its root, as `git show` does.
+    monkeypatch.chdir(repo / "spec")
+    assert main(["diff", "git:HEAD~1:spec/api.yaml", "api.yaml"]) == 1
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,11 @@ def _git(source: str, *args: str) -> bytes:
     git = shutil.which("git")
     if git is None:
         raise UsageError(f"{source}: git is not installed")
-    result = subprocess.run([git, *args], capture_output=True, check=False)
+    # From the repository's root, wherever the user stands in it: REV:path is read from the root.
+    # (Outside a repository, rev-parse fails and the command below says so in git's words.)
+    root = subprocess.run([git, "rev-parse", "--show-toplevel"], capture_output=True, check=False)
+    cwd = root.stdout.decode().strip() if root.returncode == 0 else None
+    result = subprocess.run([git, *args], capture_output=True, check=False, cwd=cwd or None)
     if result.returncode != 0:
         errors = result.stderr.decode("utf-8", errors="replace").splitlines()
         reason = next((line for line in errors if line.strip()), f"git {args[0]} failed")
