@@ -64,11 +64,6 @@ def run(args: argparse.Namespace) -> int:
     operation = spec.require_operation()
     redactor = Redactor()
     recorder = HarRecorder(redactor) if args.har else None
-    if recorder is not None:
-        try:
-            recorder.write(args.har)  # an empty HAR now: a path that cannot be written fails before serving
-        except OSError as exc:
-            raise UsageError(f"cannot write HAR file {args.har}: {exc.strerror or exc}") from None
     app = ProxyApp(
         upstream=upstream,
         spec=spec,
@@ -77,7 +72,14 @@ def run(args: argparse.Namespace) -> int:
         har_path=args.har,
         redactor=redactor,
     )
+    # The port first: a proxy that cannot listen leaves no file behind.
     sock = listen(args.host, args.port)
+    if recorder is not None:
+        try:
+            recorder.write(args.har)  # an empty HAR now: a path that cannot be written fails before serving
+        except OSError as exc:
+            sock.close()
+            raise UsageError(f"cannot write HAR file {args.har}: {exc.strerror or exc}") from None
     recording = f"; recording to {args.har}" if args.har else ""
     print(
         f"{PREFIX}http://{shown_address(sock)} -> {upstream}, checking {operation.label} "
