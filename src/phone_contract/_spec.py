@@ -97,6 +97,14 @@ def parse_spec(text: str, origin: str, *, base_uri: str | None = None) -> Spec:
     return spec
 
 
+def spec_from_document(document: dict[str, Any], origin: str) -> Spec:
+    """The spec model of a document another tool already loaded and checked (schemathesis' schema in
+    a check): its local ``$ref``s resolved and ``allOf`` merged, as :func:`parse_spec` does."""
+    loader = _Loader(origin, _TEXT_URI, document)
+    contract = loader.dereference()
+    return Spec(origin=origin, raw=document, document=contract, uri=_TEXT_URI, _references=loader.references)
+
+
 def parse_document(text: str, origin: str) -> dict[str, Any]:
     """YAML or JSON text as a mapping; SpecError naming the line and column of a syntax error."""
     try:
@@ -846,5 +854,6 @@ __all__ = [
     "parse_document",
     "parse_spec",
     "properties_of",
+    "spec_from_document",
     "spec_or_default",
 ]
