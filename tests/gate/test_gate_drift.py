@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from .support import GateResult, run_gate
+from phone_contract.har import read_har
+
+from .support import SECRET_TOKEN, GateResult, run_gate
 
 WRAPPED = Path(__file__).with_name("wrapped_mock.py")
 
@@ -23,14 +25,20 @@ def _wrapped(mode: str, *args: str) -> GateResult:
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, GateResult]:
+def evolved_har(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the evolved run keeps what was said."""
+    return tmp_path_factory.mktemp("drift") / "evolved.har"
+
+
+@pytest.fixture(scope="module")
+def results(evolved_har: Path) -> dict[str, GateResult]:
     plans = {
         # At the default budget (no --max-examples): what a user runs.
         "plain-401": lambda: _wrapped("plain-401"),
         "trim": lambda: _wrapped("trim"),
         "truncate": lambda: _wrapped("truncate"),
         "nfc": lambda: _wrapped("nfc"),
-        "evolved": lambda: _wrapped("evolved"),
+        "evolved": lambda: _wrapped("evolved", "--har", str(evolved_har)),
         "accept-invalid": lambda: run_gate(["--fault", "accept-invalid", "--max-examples", "10"]),
         "fail fast": lambda: run_gate(["--fault", "undocumented-field", "--max-examples", "10", "-x"]),
         "all of it": lambda: run_gate(["--fault", "undocumented-field", "--max-examples", "10"]),
@@ -88,7 +96,7 @@ def test_an_api_that_truncates_or_normalises_what_it_is_sent_breaks_the_echo(
     assert "$.data.result.phoneNumber.friendlyName" in places, places
 
 
-def test_an_evolved_api_is_named_whole_in_one_run(results: dict[str, GateResult]) -> None:
+def test_an_evolved_api_is_named_whole_in_one_run(results: dict[str, GateResult], evolved_har: Path) -> None:
     result = results["evolved"]
     assert result.status == 1, result.stdout[-3000:] + result.stderr
     drift = _drift(result)
@@ -100,6 +108,8 @@ def test_an_evolved_api_is_named_whole_in_one_run(results: dict[str, GateResult]
         "spec-valid body refused: POST /phone-numbers answered 400; "
         "the API said: voiceConfig is no longer supported",
         "undocumented method answered: GET /phone-numbers answered 200",
+        "documented field missing or different: $.data.result.phoneNumber.config.inboundAgentId in 201 "
+        "answers: expected string of format uuid",
     ]
     for line in expected:
         assert any(item.startswith(line) for item in drift), (line, drift)
@@ -107,6 +117,13 @@ def test_an_evolved_api_is_named_whole_in_one_run(results: dict[str, GateResult]
     groups = _groups(result)
     assert groups[("no_undocumented_fields", "$.data.result.phoneNumber.carrier")] > 1
     assert groups[("positive_data_acceptance", "status 400")] > 1
+    # What was said is kept: one HAR entry per request sent, and no secret in it.
+    counted = re.search(r"requests sent: (\d+)", result.stdout)
+    assert counted, result.stdout[-2000:]
+    sent = int(counted.group(1))
+    text = evolved_har.read_text(encoding="utf-8")
+    assert len(read_har(evolved_har)) == sent
+    assert SECRET_TOKEN not in text
 
 
 def test_an_invalid_body_accepted_names_the_broken_constraint(results: dict[str, GateResult]) -> None:
