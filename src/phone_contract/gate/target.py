@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -44,8 +45,10 @@ from phone_contract.gate.transient import (
     retry_wait,
     transient_kind,
 )
-from phone_contract.har import Exchange, HarRecorder
 from phone_contract.mock.asgi import Message, Receive, Scope, Send, lifespan
+
+if TYPE_CHECKING:
+    from phone_contract.har import HarRecorder
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -220,7 +223,12 @@ class Gatekeeper:
         # failing example once, and a stopped run must not reach the API again).
         self.stopped: TargetUnreachable | None = None
         # Every attempt, as sent and answered, for --har (None: not asked for).
-        self.recorder = HarRecorder(redactor) if self.door.har_path else None
+        self.recorder: HarRecorder | None = None
+        if self.door.har_path:
+            # Imported only when asked for: every module loaded is one more that hypothesis scans.
+            from phone_contract.har import HarRecorder  # noqa: PLC0415
+
+            self.recorder = HarRecorder(redactor)
 
     @property
     def budget_reached(self) -> bool:
@@ -378,6 +386,8 @@ class Gatekeeper:
         """One attempt into the HAR recording (``--har``), redacted as it is added."""
         if self.recorder is None:
             return
+        from phone_contract.har import Exchange  # noqa: PLC0415 - loaded with the recorder
+
         query = bytes(scope.get("query_string", b"")).decode("latin-1")
         self.recorder.add(
             Exchange(
