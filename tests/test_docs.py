@@ -40,7 +40,7 @@ def test_a_region_is_filled_from_the_parser_and_the_rest_is_kept() -> None:
     )
     filled = _docs.render(text, parsers)
     assert filled.startswith("before\n<!-- options:mock -->\n\n| option | default | what it does |")
-    assert "| `--port PORT` | `8000` | port to listen on; 0 picks a free one |" in filled
+    assert "| `--port PORT` | `8000` | port to listen on (0: a free one) |" in filled
     assert "stale" not in filled
     assert "\nbetween\n" in filled
     assert all(f"| `{name}` |" in filled for name in FAULTS)

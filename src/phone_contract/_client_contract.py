@@ -7,11 +7,10 @@ toolkit and an installed client judge an answer by the same code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from phone_contract._secrets import REDACTED, SECRET_KEYS
-from phone_contract._spec import JSON, Spec
+from phone_contract._spec import JSON, Spec, has_refs
 
 
 def client_contract(spec: Spec) -> dict[str, Any]:
@@ -33,14 +32,6 @@ def packaged_contract(spec: Spec) -> dict[str, Any]:
     data = client_contract(spec)
     # A recursive schema keeps a local "#/components/..." pointer; then the client needs them too.
     # (The toolkit validates through the spec model, which has them.)
-    if _has_ref(data["responses"]):
+    if has_refs(data["responses"]):
         data["components"] = spec.document.get("components") or {}
     return data
-
-
-def _has_ref(node: Any) -> bool:
-    if isinstance(node, Mapping):
-        return "$ref" in node or any(_has_ref(value) for value in node.values())
-    if isinstance(node, list):
-        return any(_has_ref(item) for item in node)
-    return False

@@ -6,10 +6,22 @@ and ``--port 0`` is resolved to the real port before the server prints where it 
 
 from __future__ import annotations
 
+import argparse
 import errno
 import socket
 
+from phone_contract import _argtypes as argtypes
 from phone_contract._exit import UsageError
+
+
+def add_listen_options(parser: argparse.ArgumentParser) -> None:
+    """``--host`` and ``--port``, the same for every command that serves."""
+    parser.add_argument(
+        "--host", metavar="HOST", default="127.0.0.1", help="address to listen on (loopback only by default)"
+    )
+    parser.add_argument(
+        "--port", metavar="PORT", type=argtypes.port, default=8000, help="port to listen on (0: a free one)"
+    )
 
 
 def listen(host: str, port: int) -> socket.socket:

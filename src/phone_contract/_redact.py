@@ -1,8 +1,16 @@
 """Keep secrets out of everything the gate prints or writes, and build curl reproductions.
 
-Two secrets matter: the bearer token and ``sipOutbound.password``. JSON is redacted by key (any
-``password`` anywhere), and every text that leaves the gate is also scrubbed of the literal
-values seen on the wire, so a secret echoed somewhere unexpected is still caught.
+Two secrets matter: the bearer token (and any credential header) and ``sipOutbound.password``.
+JSON is redacted by key (any ``password`` anywhere), and every text that leaves the toolkit is also
+scrubbed of the literal values seen on the wire, so a secret echoed somewhere unexpected is still
+caught. Where depends on the secret:
+
+- credentials (the token, a credential header, a token-like query parameter): wherever they appear;
+- passwords learned from request bodies: wherever they appear in what came off the wire (a string
+  value, a header, a body that is not JSON: :meth:`Redactor.content`), but in text the toolkit
+  composes only inside string literals (:meth:`Redactor.text`). A password is whatever the client
+  sent, hypothesis' ``"null"`` or ``"body"`` included, and scrubbing those from a report's own words
+  ("got null", "request body") would hide what the report says.
 """
 
 from __future__ import annotations
@@ -20,6 +28,12 @@ TOKEN_PLACEHOLDER = "$" + TOKEN_ENV_VAR
 # Shorter values are too likely to occur by chance ("0", "ab") to scrub from free text;
 # they are still redacted wherever they sit under a password key.
 MIN_SCRUBBED_LENGTH = 4
+# A string literal in composed text: JSON's "..." or a Python repr's '...' (hypothesis prints
+# examples as reprs); one cut short ("...) runs to the end of its line. An apostrophe inside a word
+# ("the API's") opens none.
+_STRING_LITERAL = re.compile(
+    r""""(?:\\.|[^"\\\n])*(?:"|$)|(?<!\w)'(?:\\.|[^'\\\n])*(?:'(?!\w)|$)""", re.MULTILINE
+)
 # `"password": "..."` in JSON or `'password': '...'` in a Python repr (hypothesis prints examples).
 _PASSWORD_IN_TEXT = re.compile(
     r"""(?P<key>(?P<kq>['"])password(?P=kq)\s*:\s*)(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)"""
@@ -30,36 +44,55 @@ class Redactor:
     """Knows the run's secrets and removes them from values and text."""
 
     def __init__(self, token: str | None = None) -> None:
-        self._secrets: set[str] = set()
+        # Each secret as it may be written: raw, and escaped inside a JSON string or a Python repr.
+        self._credentials: set[str] = set()
+        self._passwords: set[str] = set()
+        # Every credential whatever its length, to know it when it stands whole (a header's value).
+        self._known: set[str] = set()
         if token:
             self.add(token)
 
     def add(self, secret: str) -> None:
+        """A credential: scrubbed wherever it appears."""
+        if secret:
+            self._known.add(secret)
         if len(secret) >= MIN_SCRUBBED_LENGTH:
-            self._secrets.add(secret)
+            self._credentials |= _written_forms(secret)
+
+    def knows(self, value: str) -> bool:
+        """Whether ``value`` is a credential this redactor was given, or holds a secret it scrubs."""
+        return value in self._known or self.content(value) != value
 
     def learn_from_body(self, body: object) -> None:
         """Remember every password in a request body, so echoes of it are scrubbed too."""
         for value in _secret_values(body):
-            self.add(value)
+            if len(value) >= MIN_SCRUBBED_LENGTH:
+                self._passwords |= _written_forms(value)
 
     def text(self, text: str) -> str:
-        # Longest first: a secret that contains another must go whole.
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
+        """Text the toolkit composes (a report, a summary line): credentials go wherever they are,
+        passwords inside string literals, and any ``"password": "..."`` pair's value."""
+        text = _scrub(text, self._credentials)
+        if self._passwords:
+            text = _STRING_LITERAL.sub(lambda m: _scrub(m[0], self._passwords), text)
         return _PASSWORD_IN_TEXT.sub(lambda m: f"{m['key']}{m['q']}{REDACTED}{m['q']}", text)
+
+    def content(self, text: str) -> str:
+        """Text that came off the wire (a string value, a header, a body that is not JSON): every
+        secret goes wherever it is."""
+        return self.text(_scrub(text, self._passwords))
 
     def value(self, value: Any) -> Any:
         """A copy of a JSON value with every password replaced, and secrets scrubbed from strings."""
         if isinstance(value, Mapping):
             return {
-                self.text(str(key)): REDACTED if key in SECRET_KEYS else self.value(item)
+                self.content(str(key)): REDACTED if key in SECRET_KEYS else self.value(item)
                 for key, item in value.items()
             }
         if isinstance(value, list):
             return [self.value(item) for item in value]
         if isinstance(value, str):
-            return self.text(value)
+            return self.content(value)
         return value
 
     def body(self, raw: bytes, limit: int = 2000) -> str:
@@ -67,8 +100,26 @@ class Redactor:
         try:
             text = json.dumps(self.value(json.loads(raw)), ensure_ascii=False)
         except (ValueError, UnicodeDecodeError):
-            text = self.text(raw.decode("utf-8", "replace"))
+            text = self.content(raw.decode("utf-8", "replace"))
         return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _written_forms(secret: str) -> set[str]:
+    """``secret`` raw, and as it reads inside a JSON string and inside a Python repr (whichever
+    quote the repr of a longer string chose: ``repr`` escapes ``'`` only inside ``'...'``)."""
+    return {
+        secret,
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret)[1:-1],
+        repr(secret + "'\"")[1:-3],
+    }
+
+
+def _scrub(text: str, secrets: set[str]) -> str:
+    # Longest first: a secret that contains another must go whole.
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 def _secret_values(value: object) -> Iterable[str]:
@@ -101,7 +152,7 @@ def curl(redactor: Redactor, method: str, url: str, headers: Mapping[str, str], 
             # Double quotes: the shell expands the variable, so the secret never sits in the command.
             parts += ["--header", f'"Authorization: {scheme} {TOKEN_PLACEHOLDER}"']
             continue
-        parts += ["--header", shlex.quote(f"{name}: {redactor.text(value)}")]
+        parts += ["--header", shlex.quote(f"{name}: {redactor.content(value)}")]
     if body:
         parts += ["--data-binary", shlex.quote(_body_text(redactor, body))]
     return " ".join(parts)
@@ -111,6 +162,6 @@ def _body_text(redactor: Redactor, body: bytes) -> str:
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return redactor.text(body.decode("utf-8", "backslashreplace"))
+        return redactor.content(body.decode("utf-8", "backslashreplace"))
     # Compact, key order kept: the document the API saw, minus the secrets.
     return json.dumps(redactor.value(document), ensure_ascii=False, separators=(",", ":"))

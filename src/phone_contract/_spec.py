@@ -765,6 +765,16 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
+def has_refs(node: Any) -> bool:
+    """Whether a part of a resolved document still holds a ``$ref`` (a cycle kept as a local
+    pointer): such a part needs its components beside it to stand alone."""
+    if isinstance(node, Mapping):
+        return "$ref" in node or any(has_refs(value) for value in node.values())
+    if isinstance(node, list):
+        return any(has_refs(item) for item in node)
+    return False
+
+
 def properties_of(schema: Any) -> dict[str, Any]:
     """Named properties of an object schema, with those of its ``allOf``/``anyOf``/``oneOf`` parts."""
     if not isinstance(schema, Mapping):

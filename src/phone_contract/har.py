@@ -167,7 +167,7 @@ def _entry(redactor: Redactor, exchange: Exchange) -> _Entry:
     answered = exchange.status is not None
     response = harfile.Response(
         status=exchange.status or 0,
-        statusText=redactor.text(exchange.reason) if answered else "",
+        statusText=redactor.content(exchange.reason) if answered else "",
         httpVersion="HTTP/1.1" if answered else "",
         headers=_records(redactor, exchange.response_headers),
         content=harfile.Content(
@@ -179,7 +179,7 @@ def _entry(redactor: Redactor, exchange: Exchange) -> _Entry:
         redirectURL=_redact_url(redactor, _header(exchange.response_headers, "location") or ""),
         bodySize=len(exchange.response_body) if answered else -1,
         # Why there was no answer (HAR readers show status 0 as "failed" and this as the reason).
-        comment=None if answered else redactor.text(exchange.reason) or "no answer",
+        comment=None if answered else redactor.content(exchange.reason) or "no answer",
     )
     started = exchange.started if exchange.started.tzinfo else exchange.started.replace(tzinfo=UTC)
     return _Entry(
@@ -187,7 +187,7 @@ def _entry(redactor: Redactor, exchange: Exchange) -> _Entry:
         time=round(max(exchange.elapsed, 0.0) * 1000, 3),
         request=request,
         response=response,
-        comment=redactor.text(exchange.comment),
+        comment=redactor.content(exchange.comment),
     )
 
 
@@ -226,16 +226,16 @@ def _header_value(redactor: Redactor, name: str, value: str) -> str:
     lowered = name.lower()
     if lowered == "cookie":
         names = (pair.partition("=")[0].strip() for pair in value.split(";") if pair.strip())
-        return "; ".join(f"{redactor.text(cookie)}={REDACTED}" for cookie in names)
+        return "; ".join(f"{redactor.content(cookie)}={REDACTED}" for cookie in names)
     if lowered == "set-cookie":
         first, separator, attributes = value.partition(";")
-        cookie = redactor.text(first.partition("=")[0].strip())
-        return f"{cookie}={REDACTED}{separator}{redactor.text(attributes)}"
+        cookie = redactor.content(first.partition("=")[0].strip())
+        return f"{cookie}={REDACTED}{separator}{redactor.content(attributes)}"
     if lowered in CREDENTIAL_HEADERS:
         scheme, space, _ = value.strip().partition(" ")
         schemed = lowered in _SCHEME_HEADERS and space and _AUTH_SCHEME.fullmatch(scheme)
         return f"{scheme} {REDACTED}" if schemed else REDACTED
-    return redactor.text(value)
+    return redactor.content(value)
 
 
 def _redact_url(redactor: Redactor, url: str) -> str:
@@ -244,7 +244,7 @@ def _redact_url(redactor: Redactor, url: str) -> str:
         parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", f":{quote(REDACTED)}@", 1))
     if parts.query:
         parts = parts._replace(query="&".join(_redact_parameter(pair) for pair in parts.query.split("&")))
-    return redactor.text(urlunsplit(parts))
+    return redactor.content(urlunsplit(parts))
 
 
 def _redact_parameter(pair: str) -> str:
@@ -260,17 +260,17 @@ def _body_text(redactor: Redactor, raw: bytes) -> tuple[str, str | None]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         # Latin-1 maps bytes to characters one to one, so ASCII secrets (tokens) are found in binary too.
-        scrubbed = redactor.text(raw.decode("latin-1")).encode("latin-1")
+        scrubbed = redactor.content(raw.decode("latin-1")).encode("latin-1")
         return base64.b64encode(scrubbed).decode("ascii"), "base64"
     try:
         document = json.loads(text)
     except ValueError:
-        return redactor.text(text), None
+        return redactor.content(text), None
     redacted = redactor.value(document)
     if redacted != document:
         return json.dumps(redacted, ensure_ascii=False), None
     # The text as sent where no field had to go; still scrubbed, for a secret echoed as a number.
-    return redactor.text(text), None
+    return redactor.content(text), None
 
 
 def _content_type(headers: Sequence[tuple[str, str]]) -> str:

@@ -135,3 +135,23 @@ def test_a_reproduction_for_the_embedded_mock_works_when_pasted(tmp_path: Path) 
         )
     assert shell.returncode == 0, shell.stderr
     assert '"carrier"' in shell.stdout, shell.stdout  # the failure, reproduced
+
+
+def test_a_reproduction_reads_even_a_short_token_from_the_environment() -> None:
+    # Too short to scrub from free text ("x" is in every word), but a header holding it whole is known.
+    result = run_gate(["--fault", "undocumented-field", "--max-examples", "1"], token="t0k")
+    assert result.status == 1
+    commands = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("curl ")]
+    assert commands, result.stdout[-2000:]
+    assert all('"Authorization: Bearer $FREYA_API_TOKEN"' in command for command in commands), commands
+    assert "Bearer t0k" not in result.stdout + result.stderr
+
+
+def test_no_pytest_letters_between_the_header_and_the_summary() -> None:
+    # The gate's own progress and summary say how the run went; pytest's "...u." and "[ 80%]" do not.
+    result = run_gate(["--max-examples", "1", "-q"])
+    assert result.status == 0
+    before_summary = result.stdout[: result.stdout.index("phone-contract gate summary")]
+    assert [line for line in before_summary.splitlines() if line.strip()] == [
+        next(line for line in before_summary.splitlines() if line.startswith("phone-contract gate: target"))
+    ], before_summary

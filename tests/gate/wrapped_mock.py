@@ -24,7 +24,7 @@ from typing import Any
 from phone_contract import cli
 from phone_contract.gate import session as gate_session
 from phone_contract.mock import create_app as make_app
-from phone_contract.mock.asgi import Message, Receive, Scope, Send, dump
+from phone_contract.mock.asgi import Message, Receive, Scope, Send, dump, read_body, replay
 
 ASGI = Any
 REFUSED = dump(
@@ -34,28 +34,6 @@ REFUSED = dump(
     }
 )
 LISTED = dump({"success": True, "data": {"result": {"phoneNumbers": []}}})
-
-
-async def _body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
 
 
 async def _answer(send: Send, status: int, body: bytes, content_type: bytes = b"application/json") -> None:
@@ -111,7 +89,7 @@ def wrap(mode: str, mock: ASGI) -> ASGI:
         if scope["type"] != "http":
             await mock(scope, receive, send)
             return
-        body = await _body(receive)
+        body = await read_body(receive)
         sent = _load(body)
         if mode in STRING_CHANGES and sent is not None:
             body = json.dumps(_changed(sent, STRING_CHANGES[mode])).encode()
@@ -123,7 +101,7 @@ def wrap(mode: str, mock: ASGI) -> ASGI:
                 await _answer(send, 400, REFUSED)
                 return
         captured = Captured()
-        await mock(scope, _replay(body), captured)
+        await mock(scope, replay(body), captured)
         if mode == "plain-401" and captured.status == 401:
             await _answer(send, 401, b"Unauthorized", b"text/plain")
             return

@@ -110,7 +110,7 @@ def _api_message(redactor: Redactor, response: Response) -> str:
         body = None
     for path, value in _values(body, []) if body is not None else ():
         if path.endswith(".message") and isinstance(value, str):
-            return f"the API said: {redactor.text(value)[:200]}"
+            return f"the API said: {redactor.content(value)[:200]}"
     kind = content_type(response) or "no content type"
     return f"the API said ({kind}): {redactor.body(response.content, limit=200)}"
 

@@ -107,7 +107,8 @@ def reproduction(redactor: Redactor, case: Case[Any], response: Response, public
     placeholder = None
     if sent_auth is not None:
         scheme = sent_auth.split(" ", 1)[0] if " " in sent_auth else "Bearer"
-        if redactor.text(sent_auth) != sent_auth:  # the run's own token: read it from the environment
+        credential = sent_auth.split(" ", 1)[1] if " " in sent_auth else sent_auth
+        if redactor.knows(credential):  # the run's own token: read it from the environment
             placeholder = f"Authorization: {scheme} {TOKEN_PLACEHOLDER}"
             headers["Authorization"] = f"{scheme} {TOKEN_PLACEHOLDER}"
         else:  # a probe's wrong token: no secret, and part of what is reproduced

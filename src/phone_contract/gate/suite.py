@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Generator
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -37,6 +38,9 @@ def pytest_args(*, fail_fast: bool = False) -> list[str]:
         # Assertion rewriting of every schemathesis module costs seconds per run when bytecode
         # cannot be cached (PYTHONDONTWRITEBYTECODE); the suite's reports do not need it.
         "--assert=plain",
+        # No "[ 80%]" at the end of an empty line: the gate's own progress says how far the run is.
+        "-o",
+        "console_output_style=classic",
     ]
     if find_spec("pytest_timeout") is not None:
         # A thorough run may take longer than a unit test's timeout; requests have their own.
@@ -53,7 +57,7 @@ def run_suite(settings: GateSettings, junit_xml: Path | None) -> int:
     try:
         plugin = GatePlugin(settings, progress=progress_for(settings), home=home)
         with hypothesis_home.used(home):
-            status = pytest.main(pytest_args(fail_fast=settings.fail_fast), plugins=[plugin])
+            status = pytest.main(pytest_args(fail_fast=settings.fail_fast), plugins=[plugin, NoLetters()])
     finally:
         hypothesis_home.remove(home)
     if junit_xml is not None and plugin.session is not None:
@@ -85,6 +89,18 @@ def print_coverage(session: GateSession, har: Path) -> None:
         return  # nothing was written (the run stopped before its first request)
     for line in coverage(session.spec, exchanges).lines():
         print(f"  {line}")
+
+
+class NoLetters:
+    """pytest's letters ("...u.") say nothing a reader of the gate can use: its progress line and its
+    summary name every check. The categories stay, so pytest's last line still counts the tests."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_teststatus(
+        self,
+    ) -> Generator[None, tuple[str, str, str] | None, tuple[str, str, str] | None]:
+        status = yield
+        return (status[0], "", "") if status else status
 
 
 def progress_for(settings: GateSettings) -> Progress | None:

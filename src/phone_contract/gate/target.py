@@ -45,7 +45,7 @@ from phone_contract.gate.transient import (
     retry_wait,
     transient_kind,
 )
-from phone_contract.mock.asgi import Message, Receive, Scope, Send, lifespan
+from phone_contract.mock.asgi import Message, Receive, Scope, Send, lifespan, read_body, replay
 
 if TYPE_CHECKING:
     from phone_contract.har import HarRecorder
@@ -251,7 +251,7 @@ class Gatekeeper:
         if self.stopped is not None:
             raise self.stopped
         entered = self._clock()
-        body = await _read_body(receive)
+        body = await read_body(receive)
         request = _Request(
             method=str(scope["method"]).upper(),
             path=str(scope["path"]),
@@ -365,7 +365,7 @@ class Gatekeeper:
         if request.write:
             self.write_requests += 1
         try:
-            await self._upstream(scope, _replay(request.body), capture)
+            await self._upstream(scope, replay(request.body), capture)
         except AttemptLost as failure:
             self._record(scope, request, started, time.perf_counter() - began, comment, failure=str(failure))
             raise
@@ -473,28 +473,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
-
-
 class Forwarder:
     """ASGI app that sends each request on to a live API root and relays its answer unchanged.
 
@@ -516,7 +494,7 @@ class Forwarder:
         if scope["type"] == "lifespan":
             await lifespan(receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         query = scope.get("query_string", b"").decode("latin-1")
         url = self._base_url + scope["path"] + (f"?{query}" if query else "")
         headers = [

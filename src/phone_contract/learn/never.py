@@ -91,10 +91,10 @@ def _secret(observation: Observation, redactor: Redactor) -> str | None:
         (n, v) for n, v in observation.exchange.response_headers if n.lower() not in CREDENTIAL_HEADERS
     ]
     for name, value in headers:
-        if redactor.text(value) != value or REDACTED in value:
+        if redactor.content(value) != value or REDACTED in value:
             return f"header {name}"
     body = observation.exchange.response_body.decode("utf-8", "replace")
-    if redactor.text(body) != body and observation.response is NOT_JSON:
+    if redactor.content(body) != body and observation.response is NOT_JSON:
         return "the body"
     if observation.response is NOT_JSON:
         return "the body" if REDACTED in body else None
@@ -122,16 +122,16 @@ def _secret_paths(
         for key, item in value.items():
             if key in echoed and item == REDACTED:
                 continue
-            if redactor.text(str(key)) != str(key):
+            if redactor.content(str(key)) != str(key):
                 yield json_path([*parts, "<key>"])
             elif key in SECRET_KEYS:
                 # The recorder's marker (or the API's own mask) is expected here; a secret it knows is not.
-                if isinstance(item, str) and item != REDACTED and redactor.text(item) != item:
+                if isinstance(item, str) and item != REDACTED and redactor.content(item) != item:
                     yield json_path([*parts, str(key)])
                 continue
             yield from _secret_paths(item, redactor, (*parts, str(key)), echoed)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _secret_paths(item, redactor, (*parts, index), echoed)
-    elif isinstance(value, str) and (REDACTED in value or redactor.text(value) != value):
+    elif isinstance(value, str) and (REDACTED in value or redactor.content(value) != value):
         yield json_path(list(parts))

@@ -29,7 +29,7 @@ def dump(body: Any) -> bytes:
     return _ENCODER.encode(body).encode("ascii")
 
 
-async def read_body(receive: Receive, limit: int) -> bytes:
+async def read_body(receive: Receive, limit: int | None = None) -> bytes:
     """The whole request body; TooLarge as soon as it passes ``limit`` bytes, before reading the rest."""
     chunks: list[bytes] = []
     size = 0
@@ -39,11 +39,25 @@ async def read_body(receive: Receive, limit: int) -> bytes:
             raise Disconnected
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > limit:
+        if limit is not None and size > limit:
             raise TooLarge
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+def replay(body: bytes) -> Receive:
+    """A ``receive`` that hands an app ``body`` (already read) once, then a disconnect."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 async def send_json(send: Send, status: int, body: Any, *, allow: bytes = b"", auth: bool = False) -> None:

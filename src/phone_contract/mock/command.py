@@ -12,7 +12,7 @@ import uvicorn
 
 from phone_contract import _argtypes as argtypes
 from phone_contract._exit import Exit, UsageError
-from phone_contract._listen import listen, shown_address
+from phone_contract._listen import add_listen_options, listen, shown_address
 from phone_contract._secrets import TOKEN_ENV_VAR
 from phone_contract._spec import load_spec
 from phone_contract.mock.app import DEFAULT_TOKEN, create_app
@@ -24,14 +24,7 @@ TOKEN_ENV = TOKEN_ENV_VAR  # the same variable as the gate's live token
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", metavar="HOST", default="127.0.0.1", help="address to listen on")
-    parser.add_argument(
-        "--port",
-        metavar="PORT",
-        type=argtypes.port,
-        default=8000,
-        help="port to listen on; 0 picks a free one",
-    )
+    add_listen_options(parser)
     parser.add_argument(
         "--token",
         action="append",

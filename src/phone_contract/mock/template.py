@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema_rs
 
 from phone_contract._secrets import SECRET_KEYS
-from phone_contract._spec import Spec, properties_of
+from phone_contract._spec import Spec, has_refs, properties_of
 from phone_contract.mock.records import PASSWORD_MASK
 from phone_contract.mock.values import derived, schema_type
 
@@ -106,7 +106,7 @@ class Node:
         """Whether ``value`` is valid here (formats asserted); compiled on first use."""
         if self._validator is None:
             self._validator = jsonschema_rs.Draft202012Validator(
-                self._spec.standalone(self.schema) if _has_ref(self.schema) else dict(self.schema),
+                self._spec.standalone(self.schema) if has_refs(self.schema) else dict(self.schema),
                 validate_formats=True,
             )
         try:
@@ -210,11 +210,3 @@ def _implied(schema: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
         for key, value in schema.items()
         if key not in _ANNOTATIONS and key != "items" and not key.startswith("x-")
     )
-
-
-def _has_ref(node: Any) -> bool:
-    if isinstance(node, Mapping):
-        return "$ref" in node or any(_has_ref(value) for value in node.values())
-    if isinstance(node, list):
-        return any(_has_ref(item) for item in node)
-    return False

@@ -12,7 +12,7 @@ import uvicorn
 
 from phone_contract import _argtypes as argtypes
 from phone_contract._exit import Exit, UsageError
-from phone_contract._listen import listen, shown_address
+from phone_contract._listen import add_listen_options, listen, shown_address
 from phone_contract._redact import Redactor
 from phone_contract._spec import load_spec
 from phone_contract.har import HarRecorder
@@ -29,16 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="the API to forward to, with its base path (https://app.freyavoice.ai/api/v2)",
     )
-    parser.add_argument(
-        "--host", metavar="HOST", default="127.0.0.1", help="address to listen on (loopback only by default)"
-    )
-    parser.add_argument(
-        "--port",
-        metavar="PORT",
-        type=argtypes.port,
-        default=8000,
-        help="port to listen on (0 picks a free one)",
-    )
+    add_listen_options(parser)
     parser.add_argument(
         "--har", type=Path, metavar="PATH", help="record every exchange, redacted, to this HAR file"
     )
