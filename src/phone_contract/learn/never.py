@@ -101,7 +101,10 @@ def _secret(observation: Observation, redactor: Redactor) -> str | None:
     # A recorder redacts what it knows: its marker outside a password field means it found a secret,
     # unless the field echoes a sent one the recorder scrubbed too (a name that equalled a password).
     echoed = set(_scrubbed(observation.request)) if observation.request is not NOT_JSON else set()
-    return next(_secret_paths(observation.response, redactor, (), echoed), None)
+    # A value sent as data (a name that happens to equal the token) may come back as it was sent: an
+    # echo, not a leak (the gate's token_not_leaked reads it so too).
+    sent = set(_sent_strings(observation.request)) if observation.request is not NOT_JSON else set()
+    return next(_secret_paths(observation.response, redactor, (), echoed, sent), None)
 
 
 def _scrubbed(value: Any) -> Iterator[str]:
@@ -115,8 +118,21 @@ def _scrubbed(value: Any) -> Iterator[str]:
             yield from _scrubbed(item)
 
 
+def _sent_strings(value: Any) -> Iterator[str]:
+    """The strings a request sent as data: outside password fields, not already redacted."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key not in SECRET_KEYS:
+                yield from _sent_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _sent_strings(item)
+    elif isinstance(value, str) and REDACTED not in value:
+        yield value
+
+
 def _secret_paths(
-    value: Any, redactor: Redactor, parts: tuple[str | int, ...], echoed: set[str]
+    value: Any, redactor: Redactor, parts: tuple[str | int, ...], echoed: set[str], sent: set[str]
 ) -> Iterator[str]:
     if isinstance(value, Mapping):
         for key, item in value.items():
@@ -129,9 +145,13 @@ def _secret_paths(
                 if isinstance(item, str) and item != REDACTED and redactor.content(item) != item:
                     yield json_path([*parts, str(key)])
                 continue
-            yield from _secret_paths(item, redactor, (*parts, str(key)), echoed)
+            yield from _secret_paths(item, redactor, (*parts, str(key)), echoed, sent)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _secret_paths(item, redactor, (*parts, index), echoed)
-    elif isinstance(value, str) and (REDACTED in value or redactor.content(value) != value):
+            yield from _secret_paths(item, redactor, (*parts, index), echoed, sent)
+    elif (
+        isinstance(value, str)
+        and value not in sent
+        and (REDACTED in value or redactor.content(value) != value)
+    ):
         yield json_path(list(parts))
