@@ -110,11 +110,16 @@ def test_a_changed_field_type_fails_in_the_generated_code(
     # (to a type its example still keeps: a spec whose examples break it is refused, exit 2).
     nullable = "friendlyName:\n          type: [string, 'null']"
     edit = replace_once("friendlyName:\n          type: string", nullable, 2)
-    assert codegen.main(["check", "--spec", str(spec_copy(tmp_path, edit))]) == 1
+    changed = spec_copy(tmp_path, edit)
+    assert codegen.main(["check", "--spec", str(changed)]) == 1
     out, err = capsys.readouterr()
     assert f"+++ regenerated/{MODELS}/create_phone_number_request.py" in out
     assert "+    friendly_name: None | str | Unset = UNSET" in out
-    assert "Fix: run `scripts/regenerate`" in err
+    # scripts/regenerate reads spec/ only: the advice says to put the checked spec there first.
+    assert (
+        f"Fix: put {changed} in place of spec/phone-numbers.openapi.yaml, then run `scripts/regenerate`"
+        in err
+    )
 
 
 def test_check_generated_script_passes_on_the_real_spec() -> None:
@@ -140,7 +145,8 @@ def test_check_generated_script_fails_on_a_max_length_change(tmp_path: Path) -> 
     assert f"+++ regenerated/{HASH_FILE}" in result.stdout
     assert "regenerated/freya-phone-numbers-client" not in result.stdout
     assert "(1 file(s) differ)" in result.stderr
-    assert "Fix: run `scripts/regenerate`" in result.stderr
+    fix = f"Fix: put {spec} in place of spec/phone-numbers.openapi.yaml, then run `scripts/regenerate`"
+    assert fix in result.stderr
 
 
 def test_strict_mode_files_are_part_of_the_drift_gate(fresh: Path, tmp_path: Path) -> None:

@@ -299,9 +299,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if problems:
         print("\n".join(problems))
+        fix = f"run `{FIX_COMMAND}` and commit the result."
+        if args.spec.resolve() != SPEC.resolve():
+            # scripts/regenerate reads spec/ only: the spec checked here has to be there first.
+            fix = f"put {args.spec} in place of spec/{SPEC.name}, then {fix}"
         print(
-            f"\ngenerated/ is out of step with the spec ({len(problems)} file(s) differ)."
-            f"\nFix: run `{FIX_COMMAND}` and commit the result.",
+            f"\ngenerated/ is out of step with the spec ({len(problems)} file(s) differ).\nFix: {fix}",
             file=sys.stderr,
         )
         return 1
