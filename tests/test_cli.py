@@ -139,3 +139,34 @@ def test_a_yaml_error_names_its_line_and_column(
     assert err.count("\n") == 1, err
     assert "line 4, column 11" in err, err
     assert str(spec) in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        # A required option typed wrong is named as typed, not as missing.
+        (
+            ["proxy", "--upstrem", "http://127.0.0.1:9"],
+            "unrecognized option --upstrem (did you mean --upstream?)",
+        ),
+        (
+            ["gate", "--max-exampels", "3"],
+            "unrecognized option --max-exampels (did you mean --max-examples?)",
+        ),
+        (["mock", "--hots=127.0.0.1"], "unrecognized option --hots (did you mean --host?)"),
+        (["gate", "--no-such-thing"], "unrecognized option --no-such-thing"),
+    ],
+)
+def test_a_mistyped_option_is_one_line_naming_the_option_meant(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == f"phone-contract {argv[0]}: error: {line}\n"
+
+
+def test_an_unambiguous_prefix_of_an_option_still_works() -> None:
+    # argparse's own abbreviations: the check above must not refuse them.
+    parser, _ = build_parser("gate")
+    assert parser.parse_args(["gate", "--max-ex", "3"]).max_examples == 3

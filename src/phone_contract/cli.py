@@ -8,6 +8,7 @@ into one line and exit status 2.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import re
@@ -68,13 +69,48 @@ class _Parser(argparse.ArgumentParser):
         self.exit(Exit.CANNOT_RUN, f"{self.prog}: error: {message}\n")
 
 
+class _CommandParser(_Parser):
+    """A sub-command's parser: an option it does not know is named first, with the one meant.
+
+    argparse reports a missing required option before an unknown one, so `proxy --upstrem URL` would
+    read "required: --upstream" though the user typed it, only wrong.
+    """
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        words = list(sys.argv[1:] if args is None else args)
+        mistyped = _unknown_option(
+            words, [name for action in self._actions for name in action.option_strings]
+        )
+        if mistyped is not None:
+            self.error(mistyped)
+        return super().parse_known_args(words, namespace)
+
+
+def _unknown_option(words: Sequence[str], known: Sequence[str]) -> str | None:
+    for word in words:
+        if word == "--":
+            break
+        if not word.startswith("--"):
+            continue
+        name = word.split("=", 1)[0]
+        if any(option.startswith(name) for option in known):
+            continue  # argparse takes an option's unambiguous prefix, and says when one is ambiguous
+        close = difflib.get_close_matches(name, known, n=1)
+        return f"unrecognized option {name}" + (f" (did you mean {close[0]}?)" if close else "")
+    return None
+
+
 def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     """The parser of every command, or with ``only`` the parser whose one configured command is ``only``
     (the others are listed, so a typo still gets argparse's "invalid choice" line)."""
     parser = _Parser(prog="phone-contract", description=DESCRIPTION, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('phone-contract')}")
     # Not required: bare `phone-contract` prints the whole help (see main), not a one-line error.
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands", parser_class=_CommandParser
+    )
     modules: dict[str, ModuleType] = {}
     for name, (module_name, help_text) in COMMANDS.items():
         command_parser = sub.add_parser(
