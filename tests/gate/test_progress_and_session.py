@@ -155,3 +155,9 @@ def test_no_pytest_letters_between_the_header_and_the_summary() -> None:
     assert [line for line in before_summary.splitlines() if line.strip()] == [
         next(line for line in before_summary.splitlines() if line.startswith("phone-contract gate: target"))
     ], before_summary
+
+
+def test_a_token_too_short_to_look_for_says_so_in_not_run() -> None:
+    result = run_gate(["--max-examples", "1"], token="t0k")
+    assert result.status == 0, result.stdout[-2000:]
+    assert "not run: token_not_leaked: the token is shorter than 8 characters" in result.stdout

@@ -22,14 +22,12 @@ from freya_phone_numbers_client.api.phone_numbers import create_phone_number
 from freya_phone_numbers_client.models import CreatePhoneNumberRequest
 from schemathesis import Case, CheckContext, GenerationMode, Response
 
-from phone_contract._secrets import SECRET_KEYS
+from phone_contract._secrets import MIN_TOKEN_LENGTH, SECRET_KEYS
 from phone_contract._spec import Spec, spec_from_document
 from phone_contract.responses import Violation, check_response, json_path, undocumented_fields
 
 DRIFT_MESSAGE = "the API has grown: update the spec and regenerate"
 ECHOED_FIELDS = ("number", "workspaceId", "userId", "friendlyName", "config")
-# Tokens shorter than this are too likely to appear in a response by chance to call it a leak.
-MIN_TOKEN_LENGTH = 8
 
 
 class _Replay:

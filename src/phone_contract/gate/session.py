@@ -18,7 +18,13 @@ from schemathesis.config import OutputConfig, SanitizationConfig
 
 from phone_contract._exit import UsageError
 from phone_contract._redact import Redactor
-from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED, SECRET_KEYS, TOKEN_ENV_VAR
+from phone_contract._secrets import (
+    CREDENTIAL_HEADERS,
+    MIN_TOKEN_LENGTH,
+    REDACTED,
+    SECRET_KEYS,
+    TOKEN_ENV_VAR,
+)
 from phone_contract._spec import Operation, Spec, load_spec
 from phone_contract.gate import checks as gate_checks
 from phone_contract.gate.deep import fully_populated
@@ -93,7 +99,14 @@ class GateSession:
             and self.gatekeeper.writes >= self.gatekeeper.write_budget
             else "no case reached it (no response it applies to came back, or --fail-fast stopped the run)"
         )
-        for name in sorted(expected - set(self.tally.passed) - set(self.tally.failed)):
+        ran = set(self.tally.passed) | set(self.tally.failed)
+        leak_check = gate_checks.token_not_leaked.__name__
+        if len(self.token) < MIN_TOKEN_LENGTH and leak_check not in ran:
+            self.tally.not_run[leak_check] = (
+                f"the token is shorter than {MIN_TOKEN_LENGTH} characters, "
+                "too short to tell a leak from chance"
+            )
+        for name in sorted(expected - ran):
             self.tally.not_run.setdefault(name, why)
 
     def fresh_workspace(self) -> str:
