@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from phone_contract._redact import MIN_SCRUBBED_LENGTH, Redactor
 from phone_contract._secrets import REDACTED
+from phone_contract.responses import Violation, shown
 
 # A secret made of the marker's own characters would be "found" in the marker, which leaks nothing.
 passwords = st.text(min_size=MIN_SCRUBBED_LENGTH).filter(
@@ -77,3 +78,17 @@ def test_a_credential_of_any_length_is_known_when_it_stands_whole() -> None:
     assert redactor.knows("t0k")
     assert not redactor.knows("t0")
     assert redactor.text("the token t0k") == "the token t0k"  # too short to scrub from words
+
+
+def test_a_violation_scrubs_what_came_off_the_wire_and_keeps_json_literals() -> None:
+    redactor = _learned("hunter22")
+    # The answer's own keys and a header as sent are wire content; a JSON value shows its strings quoted.
+    assert shown(Violation("$.data.hunter22", "nothing", "null"), redactor) == (
+        f"$.data.{REDACTED}: expected nothing, got null"
+    )
+    assert "hunter22" not in shown(Violation("content-type", "application/json", "text/hunter22"), redactor)
+    assert "hunter22" not in shown(Violation("$.name", "a string", '"my hunter22"'), redactor)
+    assert (
+        shown(Violation("$.name", "a string", "null"), _learned("null"))
+        == "$.name: expected a string, got null"
+    )

@@ -12,6 +12,7 @@ raise the same :class:`ContractViolation`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -25,6 +26,7 @@ from freya_phone_numbers_client.strict import (
 
 from phone_contract._client_contract import client_contract
 from phone_contract._paths import json_path
+from phone_contract._redact import Redactor
 from phone_contract._spec import JSON, Spec, properties_of, spec_or_default
 
 __all__ = [
@@ -35,6 +37,8 @@ __all__ = [
     "check_response",
     "contract",
     "json_path",
+    "shown",
+    "shown_actual",
     "token_echoes",
     "undocumented_fields",
 ]
@@ -49,6 +53,23 @@ def check_response(
 ) -> list[Violation]:
     """Every way this response of the create operation breaks the spec; empty when it keeps it."""
     return contract(spec).check(status_code, content_type, body)
+
+
+def shown(violation: Violation, redactor: Redactor) -> str:
+    """A violation as a line of a report, secrets scrubbed; its path holds the answer's own keys."""
+    expected = redactor.text(violation.expected)
+    return f"{redactor.content(violation.path)}: expected {expected}, got {shown_actual(violation, redactor)}"
+
+
+def shown_actual(violation: Violation, redactor: Redactor) -> str:
+    """What came instead, secrets scrubbed. A value shown as JSON keeps its strings quoted, which is
+    where a report scrubs a learned password (so "got null" stays "got null" whatever the password);
+    anything else (a content type as it was sent) is wire content, scrubbed as such."""
+    try:
+        json.loads(violation.actual)
+    except ValueError:
+        return redactor.content(violation.actual)
+    return redactor.text(violation.actual)
 
 
 def contract(spec: Spec | None = None) -> Contract:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tomllib
 from collections.abc import Iterator
 
@@ -119,3 +120,22 @@ def test_an_api_that_stops_answering_mid_run_means_could_not_run(capsys: pytest.
     assert capsys.readouterr().err == (
         "phone-contract gate: error: cannot reach https://freya.invalid: connection refused\n"
     )
+
+
+def test_only_the_command_freezes_the_heap(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What is frozen is never collected: a process that runs on after the session (a library user,
+    # a test session) must not keep every run's objects; the command's process ends with its run.
+    monkeypatch.setenv("FREYA_API_TOKEN", SECRET_TOKEN)
+    before = gc.get_freeze_count()
+    plugin = GatePlugin(GateSettings())
+    plugin.open()
+    assert gc.get_freeze_count() == before
+    frozen = GatePlugin(GateSettings(), freeze_heap=True)
+    try:
+        frozen.open()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+        for opened in (plugin, frozen):
+            if opened.session is not None:
+                opened.session.close()

@@ -103,8 +103,8 @@ def timestamps_rfc3339_ordered(ctx: CheckContext, response: Response, case: Case
         violations.append(
             Violation(
                 json_path([*base, "updatedAt"]),
-                f"not before createdAt ({created['createdAt']})",
-                str(created["updatedAt"]),
+                f"not before createdAt ({json.dumps(created['createdAt'])})",
+                json.dumps(created["updatedAt"]),
             )
         )
     if violations:

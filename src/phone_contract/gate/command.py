@@ -167,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
     # sub-command (and --help) would pay for it.
     from phone_contract.gate.suite import run_suite  # noqa: PLC0415
 
-    return run_suite(settings, junit_xml=args.junit_xml)
+    # The command's process ends with the run: its heap may be frozen (see GatePlugin.open).
+    return run_suite(settings, junit_xml=args.junit_xml, freeze_heap=True)
 
 
 def settings_from_args(args: argparse.Namespace) -> GateSettings:

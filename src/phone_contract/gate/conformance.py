@@ -66,7 +66,9 @@ def record_failure(
         response=response,
         public_url=session.public_url,
     )
-    session.tally.add_failure(check, places(check, failure, case, response), report)
+    # A place names the answer's own keys: wire content, scrubbed as such before anything shows it.
+    where = [session.redactor.content(place) for place in places(check, failure, case, response)]
+    session.tally.add_failure(check, where, report)
     drift.note_failure(session.tally, session.redactor, check, failure=failure, case=case, response=response)
 
 
@@ -152,7 +154,12 @@ def judge_probes(session: GateSession, case: Case[Any], probes: ScenarioRecorder
             status = response.status_code
             session.tally.add_failure(
                 PROBE_CHECK,
-                sorted({f"{violation.path} (status {status})" for violation in violations}),
+                sorted(
+                    {
+                        f"{session.redactor.content(violation.path)} (status {status})"
+                        for violation in violations
+                    }
+                ),
                 report,
             )
 

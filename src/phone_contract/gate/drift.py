@@ -21,7 +21,7 @@ from phone_contract._secrets import SECRET_KEYS
 from phone_contract.gate.checks import contract_of
 from phone_contract.gate.report import content_type, schema_violations
 from phone_contract.gate.tally import Tally
-from phone_contract.responses import undocumented_fields
+from phone_contract.responses import shown_actual, undocumented_fields
 
 UNDOCUMENTED_FIELD = "undocumented field"
 DIFFERENT_FIELD = "documented field missing or different"
@@ -58,8 +58,8 @@ def note_failure(
         for violation in schema_violations(case, response):
             tally.add_drift(
                 DIFFERENT_FIELD,
-                f"{violation.path} in {status} answers: expected {violation.expected}",
-                f"got {redactor.text(violation.actual)}",
+                f"{redactor.content(violation.path)} in {status} answers: expected {violation.expected}",
+                f"got {shown_actual(violation, redactor)}",
             )
     elif check == "unsupported_method" and 200 <= status < 300:
         tally.add_drift(UNDOCUMENTED_METHOD, f"{method} {case.path} answered {status}")
@@ -80,7 +80,9 @@ def _undocumented(tally: Tally, redactor: Redactor, case: Case[Any], response: R
     values = dict(_values(body, []))
     for path in undocumented_fields(status, body, spec=contract_of(case)):
         tally.add_drift(
-            UNDOCUMENTED_FIELD, f"{path} in {status} answers", f"e.g. {_example(redactor, path, values)}"
+            UNDOCUMENTED_FIELD,
+            f"{redactor.content(path)} in {status} answers",
+            f"e.g. {_example(redactor, path, values)}",
         )
 
 

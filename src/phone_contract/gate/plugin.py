@@ -36,7 +36,12 @@ class GatePlugin:
     """One run of the gate: its settings, its session once opened, and its outcome."""
 
     def __init__(
-        self, settings: GateSettings, *, progress: Progress | None = None, home: Path | None = None
+        self,
+        settings: GateSettings,
+        *,
+        progress: Progress | None = None,
+        home: Path | None = None,
+        freeze_heap: bool = False,
     ) -> None:
         self.settings = settings
         self.session: GateSession | None = None
@@ -47,6 +52,7 @@ class GatePlugin:
         # which holds for its whole pytest session, else one made here when the first test runs.
         self._home = home
         self._own_home = home is None
+        self._freeze_heap = freeze_heap
 
     @classmethod
     def of(cls, config: pytest.Config) -> GatePlugin:
@@ -63,12 +69,13 @@ class GatePlugin:
         if self.session is None:
             self.session = open_session(self.settings)
             install_tally_hook(self.session)
-            # Everything loaded so far (modules, the spec, the schemas) lives as long as the process,
-            # and every full collection of the cycle collector would walk it again: about 0.3 s of a
-            # 3 s run (docs/benchmarks.md). Frozen for good: the session ends with the process (the
-            # command's, or pytest's), and thawing it first would only make the interpreter's last
-            # collection walk it all at exit.
-            gc.freeze()
+            if self._freeze_heap:
+                # Everything loaded so far (modules, the spec, the schemas) lives as long as the
+                # command's process, and every full collection of the cycle collector would walk it
+                # again: about 0.5 s of a 3 s run, the interpreter's last collection at exit included
+                # (docs/benchmarks.md). Frozen for good, so only for a process that ends with the run
+                # (the command's): what is frozen is never collected, in a longer one it would stay.
+                gc.freeze()
             if self.progress is not None:
                 self.progress.watch(self.session)
         return self.session
@@ -148,7 +155,7 @@ class GatePlugin:
             return
         error = find(call.excinfo.value, TargetUnreachable)
         if error is not None:
-            reason = redactor.text(str(error))
+            reason = redactor.content(str(error))
             self.unreachable = reason
             item.session.shouldstop = reason
 
@@ -226,10 +233,13 @@ def scrub(report: pytest.TestReport, call: pytest.CallInfo[None], redactor: Reda
     if stopped is not None:
         # The run could not go on (a refused token, a wrong URL, an API that stays down): the one line
         # on stderr says why; pytest's page of frames through schemathesis and hypothesis says nothing.
-        report.longrepr = f"stopped: {redactor.text(str(stopped))}"
+        report.longrepr = f"stopped: {redactor.content(str(stopped))}"
         report.sections = []
         return
     messages = contract_messages(call.excinfo.value) if call.excinfo is not None else []
-    text = "\n\n".join(messages) if messages else str(report.longrepr)
-    report.longrepr = redactor.text(text)
-    report.sections = [(title, redactor.text(content)) for title, content in report.sections]
+    # The gate's own reports scrubbed what came off the wire as they were written; anything else (an
+    # error in the suite, what a test printed) is scrubbed whole, as wire content.
+    report.longrepr = (
+        redactor.text("\n\n".join(messages)) if messages else redactor.content(str(report.longrepr))
+    )
+    report.sections = [(title, redactor.content(content)) for title, content in report.sections]

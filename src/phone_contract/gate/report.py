@@ -14,7 +14,7 @@ from schemathesis import Case, Response
 from phone_contract._redact import TOKEN_PLACEHOLDER, Redactor, curl
 from phone_contract.gate.checks import contract_of
 from phone_contract.gate.tally import Finding, Tally
-from phone_contract.responses import Violation, check_response
+from phone_contract.responses import Violation, check_response, shown
 
 
 def table(tally: Tally) -> list[str]:
@@ -38,8 +38,9 @@ def render_failure(
     """The body of the block for one check that failed on one response: what, where, curl."""
     lines: list[str] = []
     generic = title.startswith("Custom check failed")
-    lines.append(f"- check {check}" + ("" if generic else f": {redactor.text(title)}"))
-    lines += [f"    {redactor.text(line)}" for line in _essential(message)]
+    # Schemathesis' words hold what came off the wire (a content type, an Allow header): scrubbed as such.
+    lines.append(f"- check {check}" + ("" if generic else f": {redactor.content(title)}"))
+    lines += [f"    {redactor.content(line)}" for line in _essential(message)]
     if check == "unsupported_method":
         # The spec has one operation of a larger API: the path may serve more methods than it says.
         method = str(response.request.method).upper()
@@ -50,7 +51,7 @@ def render_failure(
     violations = schema_violations(case, response)
     if violations:
         lines.append("- where the response breaks the spec (path: expected, got):")
-        lines += [f"    {redactor.text(str(violation))}" for violation in violations]
+        lines += [f"    {shown(violation, redactor)}" for violation in violations]
     lines += response_lines(redactor, response)
     lines.append("- reproduce:")
     lines.append(f"    {reproduction(redactor, case, response, public_url)}")

@@ -50,12 +50,12 @@ def pytest_args(*, fail_fast: bool = False) -> list[str]:
     return args
 
 
-def run_suite(settings: GateSettings, junit_xml: Path | None) -> int:
+def run_suite(settings: GateSettings, junit_xml: Path | None, *, freeze_heap: bool = False) -> int:
     # The whole pytest session is the gate's: its private hypothesis home holds from collection on
     # (hypothesis' pytest plugin reads local constants while collecting).
     home = hypothesis_home.make_private_home()
     try:
-        plugin = GatePlugin(settings, progress=progress_for(settings), home=home)
+        plugin = GatePlugin(settings, progress=progress_for(settings), home=home, freeze_heap=freeze_heap)
         with hypothesis_home.used(home):
             status = pytest.main(pytest_args(fail_fast=settings.fail_fast), plugins=[plugin, NoLetters()])
     finally:

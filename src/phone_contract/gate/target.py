@@ -27,7 +27,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 
@@ -47,8 +48,15 @@ from phone_contract.gate.transient import (
 )
 from phone_contract.mock.asgi import Message, Receive, Scope, Send, lifespan, read_body, replay
 
-if TYPE_CHECKING:
-    from phone_contract.har import HarRecorder
+
+class Recorder(Protocol):
+    """What the door needs of ``phone_contract.har.HarRecorder``, imported only with ``--har``: even a
+    type-checking import would load it (schemathesis follows a module's imports to read constants)."""
+
+    def add(self, exchange: Any) -> None: ...
+
+    def write(self, path: Path) -> None: ...
+
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -223,7 +231,7 @@ class Gatekeeper:
         # failing example once, and a stopped run must not reach the API again).
         self.stopped: TargetUnreachable | None = None
         # Every attempt, as sent and answered, for --har (None: not asked for).
-        self.recorder: HarRecorder | None = None
+        self.recorder: Recorder | None = None
         if self.door.har_path:
             # Imported only when asked for: every module loaded is one more that hypothesis scans.
             from phone_contract.har import HarRecorder  # noqa: PLC0415

@@ -22,7 +22,7 @@ from phone_contract.learn.evidence import Observation, redactor_for
 from phone_contract.learn.never import never_learn
 from phone_contract.learn.rules import RULES
 from phone_contract.learn.specfile import SpecFile
-from phone_contract.responses import check_response
+from phone_contract.responses import check_response, shown
 
 MAX_ROUNDS = 4
 LEARNED = "Learned from the live API on {date}: {why}"
@@ -128,5 +128,5 @@ def _still_broken(spec: Spec, usable: Sequence[Observation], redactor: Redactor)
         for violation in check_response(
             observation.status, observation.content_type, exchange.response_body, spec=spec
         ):
-            groups.setdefault(redactor.text(str(violation)), []).append(observation)
+            groups.setdefault(shown(violation, redactor), []).append(observation)
     return [Finding(f"{what} ({refs(seen)})") for what, seen in groups.items()]

@@ -17,7 +17,7 @@ from phone_contract._spec import JSON, Operation
 from phone_contract.coverage import NOT_JSON, of_operation, on_path
 from phone_contract.learn.change import Finding
 from phone_contract.learn.evidence import Observation, is_json
-from phone_contract.responses import check_response
+from phone_contract.responses import check_response, shown
 
 
 def never_learn(
@@ -74,7 +74,7 @@ def _broken_success(operation: Operation, observation: Observation, redactor: Re
         status, observation.content_type, observation.exchange.response_body, spec=operation.spec
     ):
         if violation.path in envelope:
-            return f"a {status} answer that breaks the envelope: {redactor.text(str(violation))}"
+            return f"a {status} answer that breaks the envelope: {shown(violation, redactor)}"
     return None
 
 

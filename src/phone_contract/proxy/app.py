@@ -33,6 +33,7 @@ from phone_contract.mock.asgi import (
 )
 from phone_contract.proxy import judge
 from phone_contract.proxy.upstream import CLIENT_DEFAULTS, Upstream, end_to_end, request_headers
+from phone_contract.responses import shown
 
 # Bodies are held whole to be judged and recorded; the create operation's are a few kilobytes.
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -244,11 +245,8 @@ class ProxyApp:
         self.tally.violations += len(found)
         learn_secrets(self._redactor, exchange)
         for violation in found:
-            line = (
-                f"{PREFIX}violation: {exchange.method} {path} -> {exchange.status}: "
-                f"{violation.path}: expected {violation.expected}, got {violation.actual}"
-            )
-            self._report(self._redactor.text(line))
+            where = f"{exchange.method} {self._redactor.content(path)} -> {exchange.status}"
+            self._report(f"{PREFIX}violation: {where}: {shown(violation, self._redactor)}")
 
     async def _fail(self, send: Send, path: str, unanswered: Exchange, exc: httpx.HTTPError) -> None:
         """Answer 504 (timeout) or 502 (anything else) in the spec's error envelope; log and record it."""
