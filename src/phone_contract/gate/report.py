@@ -158,7 +158,8 @@ def summary(
         *table(tally),
     ]
     if tally.findings:
-        lines.append(f"  failures: {tally.failures} in {len(tally.findings)} groups (check, where: count)")
+        groups = f"{len(tally.findings)} group{'' if len(tally.findings) == 1 else 's'}"
+        lines.append(f"  failures: {tally.failures} in {groups} (check, where: count)")
         lines += [
             f"    {finding.check}, {finding.where}: {finding.count}"
             for finding in sorted(tally.findings.values(), key=lambda found: (found.check, found.where))
