@@ -86,7 +86,10 @@ def test_a_spec_that_is_not_openapi(tmp_path: Path) -> None:
         (["--seed", "x"], "error: argument --seed: not a whole number: 'x'"),
         (["--max-response-time", "nan"], "--max-response-time: not a finite number: 'nan'"),
         # Named by the sub-command, like every other mistake in its arguments.
-        (["--max-exmaples", "3"], "phone-contract gate: error: unrecognized arguments: --max-exmaples 3"),
+        (
+            ["--max-exmaples", "3"],
+            "phone-contract gate: error: unrecognized option --max-exmaples (did you mean --max-examples?)",
+        ),
         (["--base-url", "http://127.0.0.1:9", "--fault", "slow"], "apply to the embedded mock"),
     ],
 )
