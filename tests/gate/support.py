@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from phone_contract.gate.settings import (
     USER_ENV_VAR,
     WORKSPACE_ENV_VAR,
 )
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 # Distinctive, so that finding them in any output is proof of a leak.
@@ -158,12 +158,7 @@ def served_mock(
         base_url = _wait_for_url(process, log_path)
         yield ServedMock(base_url, log_path)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def _wait_for_url(process: subprocess.Popen[bytes], log_path: Path) -> str:

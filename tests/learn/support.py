@@ -6,7 +6,6 @@ import copy
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from phone_contract import default_spec_path
 from phone_contract._redact import Redactor
 from phone_contract._secrets import TOKEN_ENV_VAR
 from phone_contract.har import Exchange, HarRecorder
+from tests.processes import stop
 from tests.restatements import Document, project_document
 
 BASE = "http://api.test/api/v2"
@@ -212,12 +212,7 @@ def _running(arguments: list[str], log_path: Path, ready: str, token: str) -> It
             time.sleep(0.05)
         yield found.group(1)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def _create(**fields: Any) -> dict[str, Any]:

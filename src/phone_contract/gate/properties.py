@@ -165,6 +165,14 @@ def _judge(
     ``probe_answers_conform``'s to say, as for schemathesis' probes: a created answer that breaks the
     schema is no duplicate handled wrong."""
     redactor = session.redactor
+
+    def evidence() -> list[str]:  # built only for a failure: a curl rendering per answer costs
+        return [
+            *response_lines(redactor, response),
+            "- reproduce (the same request, sent twice when the first created the number):",
+            f"    {reproduction(redactor, case, response, session.public_url)}",
+        ]
+
     # An undocumented status has no contract of its own: the property's status line says it all.
     violations = probe_violations(
         session.spec, response.status_code, content_type(response), response.content
@@ -175,9 +183,7 @@ def _judge(
         lines = [
             f"- check {PROBE_CHECK}: the answer to {what} breaks the contract of its status",
             *(f"    {shown(violation, redactor)}" for violation in violations),
-            *response_lines(redactor, response),
-            "- reproduce (the same request, sent twice when the first created the number):",
-            f"    {reproduction(redactor, case, response, session.public_url)}",
+            *evidence(),
         ]
         places = sorted(
             {
@@ -191,8 +197,6 @@ def _judge(
         lines = [
             f"- check {name}: {what}",
             f"    status: expected {status}, got {response.status_code}",
-            *response_lines(redactor, response),
-            "- reproduce (the same request, sent twice when the first created the number):",
-            f"    {reproduction(redactor, case, response, session.public_url)}",
+            *evidence(),
         ]
         session.tally.add_failure(name, [f"status {response.status_code}"], "\n".join(lines))

@@ -100,35 +100,25 @@ def _secret(observation: Observation, redactor: Redactor) -> str | None:
         return "the body" if REDACTED in body else None
     # A recorder redacts what it knows: its marker outside a password field means it found a secret,
     # unless the field echoes a sent one the recorder scrubbed too (a name that equalled a password).
-    echoed = set(_scrubbed(observation.request)) if observation.request is not NOT_JSON else set()
-    # A value sent as data (a name that happens to equal the token) may come back as it was sent: an
-    # echo, not a leak (the gate's token_not_leaked reads it so too).
-    sent = set(_sent_strings(observation.request)) if observation.request is not NOT_JSON else set()
-    return next(_secret_paths(observation.response, redactor, (), echoed, sent), None)
+    # And a value sent as data (a name that happens to equal the token) may come back as it was sent:
+    # an echo, not a leak (the gate's token_not_leaked reads it so too).
+    sent = list(_sent_strings(observation.request)) if observation.request is not NOT_JSON else []
+    echoed = {key for key, value in sent if key is not None and value == REDACTED}
+    as_sent = {value for _, value in sent if REDACTED not in value}
+    return next(_secret_paths(observation.response, redactor, (), echoed, as_sent), None)
 
 
-def _scrubbed(value: Any) -> Iterator[str]:
+def _sent_strings(value: Any, key: str | None = None) -> Iterator[tuple[str | None, str]]:
+    """The strings a request sent as data (outside password fields), each with its field's name."""
     if isinstance(value, Mapping):
-        for key, item in value.items():
-            if item == REDACTED and key not in SECRET_KEYS:
-                yield str(key)
-            yield from _scrubbed(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _scrubbed(item)
-
-
-def _sent_strings(value: Any) -> Iterator[str]:
-    """The strings a request sent as data: outside password fields, not already redacted."""
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if key not in SECRET_KEYS:
-                yield from _sent_strings(item)
+        for name, item in value.items():
+            if name not in SECRET_KEYS:
+                yield from _sent_strings(item, str(name))
     elif isinstance(value, list):
         for item in value:
             yield from _sent_strings(item)
-    elif isinstance(value, str) and REDACTED not in value:
-        yield value
+    elif isinstance(value, str):
+        yield key, value
 
 
 def _secret_paths(
