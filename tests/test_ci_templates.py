@@ -45,8 +45,8 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _pin(package: str) -> str:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    dev: list[str] = pyproject["project"]["optional-dependencies"]["dev"]
-    [spec] = [entry for entry in dev if entry.startswith(f"{package}==")]
+    extras: dict[str, list[str]] = pyproject["project"]["optional-dependencies"]
+    [spec] = [entry for entries in extras.values() for entry in entries if entry.startswith(f"{package}==")]
     return spec.split("==", 1)[1]
 
 
