@@ -183,3 +183,64 @@ def test_an_unusable_spec_is_one_line_and_exit_2(
     assert out == ""
     assert len(err.splitlines()) == 1
     assert words in err
+
+
+# A request field's maxLength lowered: values clients send today are refused, a major change.
+BREAKING = replace_once("maxLength: 20", "maxLength: 15")
+
+
+def test_a_breaking_change_without_a_major_bump_fails_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changed = spec_copy(tmp_path, BREAKING)
+    assert codegen.main(["check", "--spec", str(changed), "--base", "HEAD"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "error: the spec's changes since HEAD call for a major bump of info.version:"
+        " 1.0.0 does not make it; raise it to at least 2.0.0\n"
+    ) in err
+
+
+def test_a_major_bump_satisfies_the_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bumped = spec_copy(
+        tmp_path, lambda text: replace_once("  version: 1.0.0", "  version: 2.0.0")(BREAKING(text))
+    )
+    # generated/ is behind the changed spec (exit 1), but info.version moved as far as the change asks.
+    assert codegen.main(["check", "--spec", str(bumped)]) == 1
+    err = capsys.readouterr().err
+    assert "bump of info.version" not in err
+    assert "generated/ is out of step with the spec" in err
+
+
+def test_a_base_that_does_not_exist_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert codegen.main(["check", "--base", "no-such-revision"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: git:no-such-revision:spec/phone-numbers.openapi.yaml: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_without_git_history_the_bump_check_is_skipped_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = spec_copy(tmp_path)
+    assert codegen.default_base(tmp_path, copy) is None  # tmp_path is no git checkout
+    monkeypatch.setattr(codegen, "default_base", lambda: None)
+    assert codegen.main(["check"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "generated/ is in step with the spec\n"
+    assert (
+        err == "note: info.version's bump not checked: no git revision has the spec (not a git checkout?)\n"
+    )
+
+
+def test_without_the_codegen_extra_it_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(codegen.GENERATION_TOOLS, "no_such_generator", "no-such-generator")
+    assert codegen.main(["check"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "error: no-such-generator not installed: code generation needs the codegen extra"
+        " (pip install 'phone-contract[codegen]')\n"
+    )

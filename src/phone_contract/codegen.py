@@ -8,11 +8,18 @@ custom templates in ``spec/client-templates/``) writes the client; then the stri
 generator has no template slot for, is rendered from the same folder, and the create operation's
 response schemas are written beside it from the spec model (``contract.json``); the generator's
 post-hooks (the pinned ruff) format what was added, as they formatted the rest.
+
+``check`` also holds ``info.version`` to the change: the spec compared with a base revision (the
+last commit by default), it fails when the version did not move by the bump ``phone-contract diff``
+says is due. The generated client's version is ``info.version``.
+
+The generator, jinja2 and ruff are the ``codegen`` extra: ``pip install 'phone-contract[codegen]'``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import hashlib
 import json
@@ -24,14 +31,17 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import yaml
 
 from phone_contract._client_contract import packaged_contract
+from phone_contract._exit import UsageError
 from phone_contract._spec import Spec, SpecError, load_spec
+from phone_contract.diff import diff_specs, load
+from phone_contract.diff.versions import advise
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "phone-numbers.openapi.yaml"
@@ -44,6 +54,8 @@ FIX_COMMAND = "scripts/regenerate"
 # Rendered into the package after the generator ran: template -> module, and the data file it reads.
 EXTRA_MODULES = {"strict.py.jinja": "strict.py"}
 CONTRACT_FILE = "contract.json"
+# What generation runs beyond the toolkit, module -> distribution: the `codegen` extra.
+GENERATION_TOOLS = {"openapi_python_client": "openapi-python-client", "jinja2": "jinja2", "ruff": "ruff"}
 
 
 class GenerationError(Exception):
@@ -199,6 +211,8 @@ class _GeneratorConfig:
 
 
 def _render_extra_modules(package: Path, templates: Path, context: dict[str, str]) -> None:
+    import jinja2  # noqa: PLC0415 - the codegen extra; main() names it when it is missing
+
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,
@@ -211,7 +225,7 @@ def _render_extra_modules(package: Path, templates: Path, context: dict[str, str
 
 
 # Left in generated/ by installing or checking it, never written by the generator: an editable
-# install of the client (scripts/_bootstrap.sh, tox) leaves .pdm-build/ behind, for one.
+# install of the client project leaves .pdm-build/ behind, for one.
 _BYPRODUCT_DIRS = frozenset({"__pycache__", ".pdm-build", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 
 
@@ -271,32 +285,94 @@ def check(target: Path = GENERATED, inputs: Inputs = Inputs()) -> list[str]:
         return compare(fresh, target)
 
 
+def missing_tools() -> list[str]:
+    """The distributions of the codegen extra that are not installed."""
+    return [dist for module, dist in GENERATION_TOOLS.items() if find_spec(module) is None]
+
+
+def default_base(root: Path = ROOT, spec: Path = SPEC) -> str | None:
+    """``HEAD`` when ``root`` is a git checkout whose last commit has the spec; None otherwise."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    found = subprocess.run(
+        [git, "-C", str(root), "cat-file", "-e", f"HEAD:./{spec.relative_to(root).as_posix()}"],
+        capture_output=True,
+        check=False,
+    )
+    return "HEAD" if found.returncode == 0 else None
+
+
+def bump_problem(spec: Path, base: str) -> str | None:
+    """One line when ``spec``'s info.version did not move by the bump its changes since ``base`` call
+    for, as ``phone-contract diff`` judges them; None when it did.
+
+    UsageError or SpecError (one line) when the spec at ``base`` cannot be read.
+    """
+    # git:REV:path is read from the repository of the working directory: this checkout's.
+    with contextlib.chdir(ROOT):
+        old = load(f"git:{base}:{SPEC.relative_to(ROOT).as_posix()}")
+        new = load(str(spec))
+    result = diff_specs(old, new)
+    advice = advise(old.version, new.version, result.required_bump)
+    if advice.satisfied:
+        return None
+    due = f"the spec's changes since {base} call for a {advice.required} bump of info.version"
+    if advice.suggested is None:
+        return f"{due}, and {base}'s info.version {old.version!r} is not MAJOR.MINOR.PATCH: make it one"
+    return f"{due}: {new.version} does not make it; raise it to at least {advice.suggested}"
+
+
 def _parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m phone_contract.codegen", description=__doc__)
     parser.add_argument("command", choices=["regenerate", "check"])
     # Only for check: lets a test prove the gate fails on a changed spec without touching spec/.
     parser.add_argument("--spec", type=Path, default=SPEC, help="check against this spec instead of spec/")
+    parser.add_argument(
+        "--base",
+        metavar="REV",
+        help="for check: the git revision whose spec info.version is compared with "
+        "(default: HEAD, when this is a git checkout with the spec committed)",
+    )
     args = parser.parse_args(argv)
-    if args.command == "regenerate" and args.spec != SPEC:
-        parser.error("regenerate always reads spec/; --spec is for check")
+    if args.command == "regenerate" and (args.spec != SPEC or args.base is not None):
+        parser.error("regenerate always reads spec/; --spec and --base are for check")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m phone_contract.codegen {regenerate,check} [--spec PATH]``: what scripts/ call."""
+    """``python -m phone_contract.codegen {regenerate,check} [--spec PATH] [--base REV]``."""
     args = _parse_args(sys.argv[1:] if argv is None else argv)
+    missing = missing_tools()
+    if missing:
+        print(
+            f"error: {', '.join(missing)} not installed: code generation needs the codegen extra"
+            " (pip install 'phone-contract[codegen]')",
+            file=sys.stderr,
+        )
+        return 2
+    spec = args.spec.resolve()
     try:
         if args.command == "regenerate":
             regenerate()
             print(f"regenerated {GENERATED.relative_to(ROOT)}/ from spec/{SPEC.name}")
             return 0
-        problems = check(inputs=Inputs(spec=args.spec.resolve()))
+        problems = check(inputs=Inputs(spec=spec))
+        base = args.base or default_base()
+        bump = bump_problem(spec, base) if base else None
     except GenerationError as exc:
         print(f"error: generation failed:\n{exc}", file=sys.stderr)
         return 2
-    except SpecError as exc:
+    except (SpecError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if base is None:
+        print(
+            "note: info.version's bump not checked: no git revision has the spec (not a git checkout?)",
+            file=sys.stderr,
+        )
+    if bump:
+        print(f"error: {bump}", file=sys.stderr)
     if problems:
         print("\n".join(problems))
         fix = f"run `{FIX_COMMAND}` and commit the result."
@@ -309,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     print("generated/ is in step with the spec")
-    return 0
+    return 1 if bump else 0
 
 
 if __name__ == "__main__":

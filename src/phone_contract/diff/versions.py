@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from packaging.version import InvalidVersion, Version
 
 from phone_contract.diff.model import Bump
 
-_SEMVER = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
-
 
 def _parts(version: str) -> tuple[int, int, int] | None:
-    match = _SEMVER.match(version.strip())
-    if match is None:
+    """MAJOR.MINOR.PATCH of ``version``; None when it has not exactly three.
+
+    Read as pip reads a version (``v1.2.3``, ``2.0.0-rc.1``...): info.version is also the version of
+    the generated client's package.
+    """
+    try:
+        release = Version(version.strip()).release
+    except InvalidVersion:
         return None
-    major, minor, patch = (int(group) for group in match.groups())
+    if len(release) != 3:
+        return None
+    major, minor, patch = release
     return major, minor, patch
 
 
