@@ -58,8 +58,10 @@ def client_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True, timeout=120)
     python = venv / "bin" / "python"
     # The project's pip installs into it (pip --python): quicker than bootstrapping a pip of its own.
-    # The client's dependencies come from the package index, as they would for its users.
+    # The client's dependencies come from the package index, as they would for its users (at the
+    # lock file's versions, so that the run repeats).
     install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--disable-pip-version-check"]
+    install += ["--constraint", str(ROOT / "requirements" / "lock.txt")]
     result = subprocess.run(
         [*install, "--quiet", str(CLIENT_PROJECT)], capture_output=True, text=True, timeout=600, check=False
     )
