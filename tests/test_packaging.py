@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from phone_contract.mock import DEFAULT_TOKEN
 
@@ -112,6 +114,33 @@ def test_speed_ups_and_generation_tools_are_extras_not_runtime(toolkit_wheel: Pa
     # dev includes both extras (hatchling writes their requirements out under dev too).
     assert extras["httptools"] == {'extra == "fast"', 'extra == "dev"'}
     assert extras["openapi-python-client"] == {'extra == "codegen"', 'extra == "dev"'}
+
+
+def locked_versions() -> dict[str, str]:
+    """Name -> exact version of every line of the lock (markers aside: the lock is for every platform)."""
+    lines = LOCK.read_text(encoding="utf-8").splitlines()
+    pins = [
+        Requirement(line) for line in lines if line and not line[0].isspace() and not line.startswith("#")
+    ]
+    return {canonicalize_name(pin.name): str(pin.specifier).removeprefix("==") for pin in pins}
+
+
+def test_the_lock_satisfies_every_requirement_of_pyproject() -> None:
+    # A range raised in pyproject.toml without `scripts/lock` after it fails here, before any install.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras: dict[str, list[str]] = project["optional-dependencies"]
+    lines = [*project["dependencies"], *(line for extra in extras.values() for line in extra)]
+    requirements = [Requirement(line) for line in lines]
+    locked = locked_versions()
+    for requirement in requirements:
+        name = canonicalize_name(requirement.name)
+        if name == canonicalize_name(project["name"]):
+            continue  # dev's own extras, each checked on its own
+        assert name in locked, f"{requirement} is not in {LOCK.name}: run scripts/lock"
+        assert requirement.specifier.contains(locked[name], prereleases=True), (
+            f"{LOCK.name} has {name}=={locked[name]}, outside {requirement}: run scripts/lock"
+        )
+    assert {"schemathesis", "hypothesis", "httptools", "uvloop", "openapi-python-client"} <= set(locked)
 
 
 @dataclass(frozen=True)
