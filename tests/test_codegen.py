@@ -212,6 +212,15 @@ def test_a_major_bump_satisfies_the_check(tmp_path: Path, capsys: pytest.Capture
     assert "generated/ is out of step with the spec" in err
 
 
+def test_info_version_may_not_go_backwards(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    older = spec_copy(tmp_path, replace_once("  version: 1.0.0", "  version: 0.9.0"))
+    assert codegen.main(["check", "--spec", str(older)]) == 1
+    assert (
+        "error: info.version 0.9.0 is not MAJOR.MINOR.PATCH at or above HEAD's 1.0.0\n"
+        in capsys.readouterr().err
+    )
+
+
 def test_a_base_that_does_not_exist_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert codegen.main(["check", "--base", "no-such-revision"]) == 2
     err = capsys.readouterr().err

@@ -40,7 +40,7 @@ import yaml
 from phone_contract._client_contract import packaged_contract
 from phone_contract._exit import UsageError
 from phone_contract._spec import Spec, SpecError, load_spec
-from phone_contract.diff import diff_specs, load
+from phone_contract.diff import Bump, diff_specs, load
 from phone_contract.diff.versions import advise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -317,6 +317,8 @@ def bump_problem(spec: Path, base: str) -> str | None:
     advice = advise(old.version, new.version, result.required_bump)
     if advice.satisfied:
         return None
+    if advice.required is Bump.NONE:
+        return f"info.version {new.version} is not MAJOR.MINOR.PATCH at or above {base}'s {old.version}"
     due = f"the spec's changes since {base} call for a {advice.required} bump of info.version"
     if advice.suggested is None:
         return f"{due}, and {base}'s info.version {old.version!r} is not MAJOR.MINOR.PATCH: make it one"
