@@ -27,8 +27,3 @@ def gate(pytestconfig: pytest.Config) -> GateSession:
 @pytest.fixture(scope="session")
 def gate_schema(gate: GateSession) -> Any:
     return gate.schema
-
-
-@pytest.fixture(scope="session")
-def gate_deep_schema(gate: GateSession) -> Any:
-    return gate.deep_schema

@@ -14,3 +14,10 @@ REDACTED = "<redacted>"
 # A bearer token shorter than this ("abc") turns up in bodies by chance: an answer holding one is no
 # evidence of a leak, so the gate's token_not_leaked and the proxy do not look for it.
 MIN_TOKEN_LENGTH = 8
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` value, when it is long enough to look for."""
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and len(token) >= MIN_TOKEN_LENGTH else None

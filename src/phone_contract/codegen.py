@@ -39,7 +39,7 @@ import yaml
 
 from phone_contract._client_contract import packaged_contract
 from phone_contract._exit import UsageError
-from phone_contract._spec import Spec, SpecError, load_spec
+from phone_contract._spec import Operation, Spec, SpecError, load_spec
 from phone_contract.diff import Bump, diff_specs, load
 from phone_contract.diff.versions import advise
 
@@ -113,24 +113,28 @@ def _generator_env() -> dict[str, str]:
 def generate(out_root: Path, inputs: Inputs = Inputs()) -> Path:
     """Write the generated project and its input hashes into ``out_root``; return the project dir.
 
-    SpecError (before the generator runs) when the spec lacks the create operation or its JSON body.
+    SpecError (before the generator runs) when the spec documents no operation.
     """
     spec = load_spec(inputs.spec)
-    spec.require_operation()
+    operations = spec.require_operations()
     out_root.mkdir(parents=True, exist_ok=True)
     project = out_root / PROJECT_DIR
     with tempfile.TemporaryDirectory(prefix="phone-contract-spec-") as tmp:
         _run_generator(_generator_spec(spec, inputs.spec, Path(tmp)), inputs, project)
     config = _GeneratorConfig.read(inputs.config)
     package = project / config.package_name
+    module_of = config.module_of
+    example_package, _, example_module = module_of(operations[0]).rpartition(".")
     context = {
         "package_name": config.package_name,
         "data_file": CONTRACT_FILE,
-        "label": spec.operation.label,
+        "label": ", ".join(operation.label for operation in operations),
         "base_url": spec.server_urls[0],
+        "example_package": example_package,
+        "example_module": example_module,
     }
     _render_extra_modules(package, inputs.templates, context)
-    contract = json.dumps(packaged_contract(spec), indent=2, ensure_ascii=False)
+    contract = json.dumps(packaged_contract(spec, module_of), indent=2, ensure_ascii=False)
     (package / CONTRACT_FILE).write_text(contract + "\n", encoding="utf-8")
     config.run_post_hooks(project)
     (out_root / HASH_FILE).write_text(inputs.digest_lines(), encoding="utf-8")
@@ -185,6 +189,7 @@ class _GeneratorConfig:
 
     package_name: str
     post_hooks: tuple[str, ...]
+    field_prefix: str = "field_"
 
     @classmethod
     def read(cls, path: Path) -> _GeneratorConfig:
@@ -192,7 +197,25 @@ class _GeneratorConfig:
         name = document.get("package_name_override")
         if not isinstance(name, str):
             raise GenerationError(f"{path}: package_name_override must name the package")
-        return cls(name, tuple(str(hook) for hook in document.get("post_hooks") or ()))
+        hooks = tuple(str(hook) for hook in document.get("post_hooks") or ())
+        return cls(name, hooks, str(document.get("field_prefix", "field_")))
+
+    def module_of(self, operation: Operation) -> str:
+        """The generated module of ``operation``, in the package (``api.phone_numbers.create_phone_number``),
+        named by the generator's own rules: the first tag (else "default"), then the operationId."""
+        # The generator's naming, not a copy of it: tests import every module named this way.
+        from openapi_python_client.parser.openapi import generate_operation_id  # noqa: PLC0415
+        from openapi_python_client.schema.untrusted_string import UntrustedString  # noqa: PLC0415
+        from openapi_python_client.strings import PythonIdentifier  # noqa: PLC0415
+
+        tags = operation.node.get("tags") or ["default"]
+        tag = PythonIdentifier(str(tags[0]), prefix="tag")
+        if operation.operation_id is not None:
+            name = PythonIdentifier(operation.operation_id, prefix=self.field_prefix)
+        else:
+            path = UntrustedString(operation.path)
+            name = generate_operation_id(path=path, method=operation.method, prefix=self.field_prefix)
+        return f"api.{tag}.{PythonIdentifier(name, self.field_prefix)}"
 
     def run_post_hooks(self, project: Path) -> None:
         # The generator ran them before the extra modules existed; again, the output is idempotent.

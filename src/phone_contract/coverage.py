@@ -1,4 +1,5 @@
-"""How much of the spec a set of exchanges exercised, as Optic reported it: counts, and what was never seen.
+"""How much of the spec a set of exchanges exercised, as Optic reported it: per operation, counts, and
+what was never seen.
 
 ``coverage(spec, exchanges)`` takes the spec model and recorded exchanges (``phone_contract.har``): `learn`
 prints it for its evidence, the gate for the exchanges its run recorded (``--har``).
@@ -35,8 +36,10 @@ def on_path(operation: Operation, exchange: Exchange) -> bool:
     """Whether the exchange went to the operation's path, bare or under the spec's server path
     (``/api/v2/phone-numbers``). A request the app sent to another path that merely ends the same way
     (``/api/v2/api/v2/phone-numbers``, a base URL given twice) is not the operation's evidence."""
-    path = urlsplit(exchange.url).path.rstrip("/")
-    return path in (operation.path, operation.spec.base_path + operation.path)
+    path = urlsplit(exchange.url).path.rstrip("/") or "/"
+    base = operation.spec.base_path
+    relative = path[len(base) :] if base and path.startswith(base + "/") else None
+    return any(operation.matches(operation.method, candidate) for candidate in (path, relative) if candidate)
 
 
 def of_operation(operation: Operation, exchange: Exchange) -> bool:
@@ -67,6 +70,8 @@ class Tally:
 
 @dataclass(frozen=True)
 class Coverage:
+    """What one operation's exchanges exercised."""
+
     label: str
     exchanges: int
     tallies: tuple[Tally, ...]
@@ -76,9 +81,31 @@ class Coverage:
         return [head, *(f"  {tally.line()}" for tally in self.tallies)]
 
 
-def coverage(spec: Spec, exchanges: Sequence[Exchange]) -> Coverage:
-    """What of the create operation ``exchanges`` exercised: statuses, fields both ways, enum values."""
-    operation = spec.require_operation()
+@dataclass(frozen=True)
+class SpecCoverage:
+    """What the exchanges exercised of every operation of the spec."""
+
+    operations: tuple[Coverage, ...]
+
+    @property
+    def exchanges(self) -> int:
+        return sum(operation.exchanges for operation in self.operations)
+
+    @property
+    def label(self) -> str:
+        return ", ".join(operation.label for operation in self.operations)
+
+    def lines(self) -> list[str]:
+        return [line for operation in self.operations for line in operation.lines()]
+
+
+def coverage(spec: Spec, exchanges: Sequence[Exchange]) -> SpecCoverage:
+    """What of each operation ``exchanges`` exercised: statuses, fields both ways, enum values."""
+    return SpecCoverage(tuple(operation_coverage(operation, exchanges) for operation in spec.operations))
+
+
+def operation_coverage(operation: Operation, exchanges: Sequence[Exchange]) -> Coverage:
+    """What of ``operation`` the exchanges exercised: statuses, fields both ways, enum values."""
     mine = [exchange for exchange in exchanges if of_operation(operation, exchange)]
     statuses: set[str] = set()
     response_seen: set[str] = set()

@@ -6,7 +6,8 @@ itself is the generated client's strict mode (``freya_phone_numbers_client.stric
 ``spec/client-templates/``): an installed client and the toolkit judge an answer by the same code, and
 raise the same :class:`ContractViolation`.
 
-    >>> check_response(201, "application/json", b'{"success": "yes"}')[0].expected
+    >>> create = load_spec().find_operation("createPhoneNumber")
+    >>> check_response(create, 201, "application/json", b'{"success": "yes"}')[0].expected
     'const true'
 """
 
@@ -27,7 +28,7 @@ from freya_phone_numbers_client.strict import (
 from phone_contract._client_contract import client_contract
 from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
-from phone_contract._spec import JSON, Spec, properties_of, spec_or_default
+from phone_contract._spec import JSON, Operation, Spec, properties_of, spec_or_default
 
 __all__ = [
     "CONTENT_TYPE_PATH",
@@ -45,14 +46,13 @@ __all__ = [
 
 
 def check_response(
-    status_code: int,
-    content_type: str | None,
-    body: bytes,
-    *,
-    spec: Spec | None = None,
+    operation: Operation, status_code: int, content_type: str | None, body: bytes
 ) -> list[Violation]:
-    """Every way this response of the create operation breaks the spec; empty when it keeps it."""
-    return contract(spec).check(status_code, content_type, body)
+    """Every way this answer of ``operation`` breaks the spec; empty when it keeps it."""
+    found = contract(operation.spec).check(
+        status_code, content_type, body, method=operation.method, path=operation.path
+    )
+    return found
 
 
 def shown(violation: Violation, redactor: Redactor) -> str:
@@ -75,31 +75,40 @@ def shown_actual(violation: Violation, redactor: Redactor) -> str:
 def contract(spec: Spec | None = None) -> Contract:
     """The generated client's checker for ``spec`` (default: the project's), through the spec model."""
     model = spec_or_default(spec)
-    # The spec model's validators are cached per schema, so building this per call costs little.
-    return Contract(client_contract(model), validator_for=model.validator)
+    # Once per spec: every answer the gate or the proxy judges asks for it.
+    found: Contract = model.derived(
+        "client contract", lambda: Contract(client_contract(model), validator_for=model.validator)
+    )
+    return found
 
 
-def undocumented_fields(status_code: int, body: object, *, spec: Spec | None = None) -> list[str]:
-    """JSON paths of object fields in ``body`` that the response schema does not name.
+def undocumented_fields(operation: Operation, status_code: int, body: object) -> list[str]:
+    """JSON paths of object fields in ``body`` that the response schema of ``operation`` does not name.
 
     Response schemas are open on purpose (clients must tolerate new fields), so validation passes
     them; this is how the gate still notices that the API has drifted from the spec.
     """
-    response = spec_or_default(spec).operation.response_for(status_code)
+    response = operation.response_for(status_code)
     schema = response.schema(JSON) if response is not None else None
     if schema is None:
         return []
     return sorted(set(_walk_undocumented(schema, body, [])))
 
 
-def token_echoes(token: str, headers: Iterable[tuple[str, str]], body: bytes) -> list[Violation]:
-    """Where a response repeats the bearer ``token`` its request carried: a header, or the body."""
+def token_echoes(
+    token: str, headers: Iterable[tuple[str, str]], body: bytes, sent: bytes = b""
+) -> list[Violation]:
+    """Where a response repeats the bearer ``token`` its request carried: a header, or the body.
+
+    A request that carried the token's text as data (a name that happens to equal it) may have it
+    echoed back as sent: only more occurrences in the answer than in the request body are a leak.
+    """
     violations = [
         Violation(f"header {name.lower()}", "no bearer token", "the bearer token")
         for name, value in headers
         if token in value
     ]
-    if token.encode() in body:
+    if body.count(token.encode()) > sent.count(token.encode()):
         violations.append(Violation("$ (body)", "no bearer token", "the bearer token"))
     return violations
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,12 @@ from phone_contract._redact import Redactor
 from phone_contract._spec import load_spec
 from phone_contract.gate.door_options import DoorSettings, rate_interval
 from phone_contract.gate.door_report import door_lines, unchecked_reason
-from phone_contract.gate.target import (
+from phone_contract.gate.door import Gatekeeper
+from phone_contract.gate.door_errors import (
     AnswerLost,
     APIUnavailable,
-    Forwarder,
-    Gatekeeper,
+    CaseWithdrawn,
+    NotTheRunsOwn,
     RateLimited,
     RequestLimitReached,
     RunMisconfigured,
@@ -32,6 +34,7 @@ from phone_contract.gate.target import (
     WriteBudgetExhausted,
     WriteWithheld,
 )
+from phone_contract.gate.forwarder import Forwarder
 from phone_contract.gate.transient import RATE_LIMIT_RETRIES, TRANSIENT_RETRIES
 from phone_contract.mock import create_app
 
@@ -39,15 +42,21 @@ API = "http://api.test/api/v2"
 TOKEN = "door-test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SPEC = load_spec()
-EXAMPLE: dict[str, Any] = next(iter(SPEC.require_operation().request_examples().values()))
+CREATE = SPEC.find_operation("createPhoneNumber")
+UPDATE = SPEC.find_operation("updatePhoneNumbers")
+assert CREATE is not None and UPDATE is not None
+EXAMPLE: dict[str, Any] = next(iter(CREATE.request_examples().values()))
+UPDATE_EXAMPLE: dict[str, Any] = next(iter(UPDATE.request_examples().values()))
 INVALID = {**EXAMPLE, "number": "+1" * 11}  # longer than the 20 characters allowed
 
 # One scripted answer: a status (with headers), or a transport error raised instead of answering.
 Script = int | tuple[int, dict[str, str]] | httpx.TransportError
 
 
-def _created(body: bytes) -> dict[str, Any]:
-    sent = json.loads(body)
+def _created(method: str, body: bytes) -> dict[str, Any]:
+    sent = json.loads(body) if body else {}
+    if method == "PUT":
+        return {"success": True, "data": {"result": {"updated": sent.get("phoneNumbers", [])}}}
     return {"success": True, "data": {"result": {"phoneNumber": {"id": "pn-1", **sent}}}}
 
 
@@ -69,7 +78,8 @@ class Door:
 async def _call(app: Gatekeeper, method: str, body: Any, headers: dict[str, str]) -> int:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gate") as client:
-        response = await client.request(method, "/phone-numbers", json=body, headers=headers)
+        content = json.dumps(body).encode() if body is not None else b""
+        response = await client.request(method, "/phone-numbers", content=content, headers=headers)
         return response.status_code
 
 
@@ -86,7 +96,7 @@ def _door(script: list[Script], *, budget: int | None = None, door: DoorSettings
         if isinstance(answer, httpx.TransportError):
             raise answer
         status, headers = answer if isinstance(answer, tuple) else (answer, {})
-        body = _created(request.content) if status < 300 else {"success": False}
+        body = _created(request.method, request.content) if status < 300 else {"success": False}
         return httpx.Response(status, headers=headers, json=body)
 
     forwarder = Forwarder(API, timeout=5.0, transport=httpx.MockTransport(handler))
@@ -117,7 +127,7 @@ def test_a_429_is_waited_out_and_retried() -> None:
     assert door.post() == 201
     assert door.waits == [3.0, 2.0]  # Retry-After first, then the doubling wait of the second retry
     assert door.gatekeeper.requests == 3  # each retry is one more request sent
-    assert door.gatekeeper.writes == 1  # ...but only the answer that created costs a creation
+    assert door.gatekeeper.creations == 1  # ...but only the answer that created costs a creation
 
 
 def test_an_api_that_keeps_rate_limiting_stops_the_run_in_one_line() -> None:
@@ -135,7 +145,7 @@ def test_a_gateway_blip_is_retried_and_counted(status: int) -> None:
     assert door.post() == 201
     assert door.waits == [1.0]
     assert door.gatekeeper.transients.summary() == f"transient: 1 x {status}, retried"
-    assert door.gatekeeper.writes == 1
+    assert door.gatekeeper.creations == 1
 
 
 def test_a_500_is_the_api_failing_on_input_and_is_judged() -> None:
@@ -153,7 +163,7 @@ def test_an_api_that_keeps_failing_is_unavailable_with_counts() -> None:
     assert message.startswith(f"{API} is unavailable: POST /phone-numbers still failed after 3 retries")
     assert f"{TRANSIENT_RETRIES + 1} x 503" in message
     assert "\n" not in message
-    assert door.gatekeeper.writes == 0  # every attempt was answered, and refused
+    assert door.gatekeeper.creations == 0  # every attempt was answered, and refused
 
 
 def test_most_recent_requests_transient_stops_the_run() -> None:
@@ -169,12 +179,12 @@ def test_a_reset_write_is_resent_with_the_same_body_and_a_409_means_created() ->
         door.post()
     gatekeeper = door.gatekeeper
     assert door.sent == ["POST", "POST"]
-    assert gatekeeper.writes == 1  # created once, by the first attempt: counted once
+    assert gatekeeper.creations == 1  # created once, by the first attempt: counted once
     assert gatekeeper.created.items == [
         {
             "id": None,
-            "number": EXAMPLE["number"],
             "workspaceId": EXAMPLE["workspaceId"],
+            "number": EXAMPLE["number"],
             "note": "answer lost; 409 when re-sent",
         }
     ]
@@ -184,7 +194,7 @@ def test_a_reset_write_is_resent_with_the_same_body_and_a_409_means_created() ->
 def test_a_timed_out_write_answered_201_when_resent_counts_once() -> None:
     door = _door([httpx.ReadTimeout("timed out"), 201])
     assert door.post() == 201
-    assert door.gatekeeper.writes == 1
+    assert door.gatekeeper.creations == 1
     assert [item["id"] for item in door.gatekeeper.created.items] == ["pn-1"]
     assert door.gatekeeper.transients.summary() == "transient: 1 x read timeout, retried"
 
@@ -193,21 +203,38 @@ def test_a_write_lost_for_good_counts_as_a_creation() -> None:
     door = _door([httpx.ReadError("reset")])
     with pytest.raises(APIUnavailable, match="connection reset"):
         door.post()
-    assert door.gatekeeper.writes == 1  # its outcome is unknown: it may have created
+    assert door.gatekeeper.creations == 1  # its outcome is unknown: it may have created
     assert door.gatekeeper.created.items[0]["note"] == "outcome unknown: the answer was lost"
 
 
+def _chained(error: httpx.TransportError, cause: BaseException) -> httpx.TransportError:
+    """``error`` as httpx raises it: what the system raised underneath kept as its cause."""
+    error.__cause__ = cause
+    return error
+
+
 def test_a_refused_connection_sent_nothing() -> None:
-    door = _door([httpx.ConnectError("[Errno 111] Connection refused")])
+    # Told by the type underneath, whatever the system's words: "refused" is nowhere in this message.
+    door = _door([_chained(httpx.ConnectError("[Errno 111] Verbindung verweigert"), ConnectionRefusedError(111))])
     with pytest.raises(APIUnavailable, match="connection refused"):
         door.post()
-    assert door.gatekeeper.writes == 0
+    assert door.gatekeeper.creations == 0
 
 
 def test_the_wait_is_not_the_apis_response_time() -> None:
     door = _door([(503, {"Retry-After": "2"}), 201])
     door.post()
     assert door.gatekeeper.waited == 2.0
+
+
+def test_a_failed_dns_lookup_is_no_blip_to_retry() -> None:
+    # A resolver's words differ by system (and language): the type underneath says it.
+    lookup = _chained(httpx.ConnectError("[Errno -3] Temporary failure"), socket.gaierror(-3, "Temporary failure"))
+    door = _door([lookup])
+    with pytest.raises(TargetUnreachable, match="DNS lookup failed") as stopped:
+        door.post()
+    assert not isinstance(stopped.value, APIUnavailable)  # not retried: nothing to wait out
+    assert door.waits == []
 
 
 def test_the_forwarder_reports_an_unresolvable_api_in_one_line() -> None:
@@ -226,12 +253,12 @@ def test_the_write_budget_counts_creations_never_refusals() -> None:
     door = _door([401, 400, 201, 201], budget=2)
     assert door.post(headers={}) == 401
     assert door.post(INVALID) == 400
-    assert door.gatekeeper.writes == 0
+    assert door.gatekeeper.creations == 0
     assert door.post() == 201
     assert door.post() == 201
     with pytest.raises(WriteBudgetExhausted):
         door.post()
-    assert (door.gatekeeper.writes, door.gatekeeper.budget_reached) == (2, True)
+    assert (door.gatekeeper.creations, door.gatekeeper.budget_reached) == (2, True)
     assert door.sent == ["POST"] * 4
 
 
@@ -244,7 +271,7 @@ def test_the_last_tenth_of_the_budget_is_kept_for_writes_that_must_be_refused() 
     assert not door.gatekeeper.budget_reached  # the run goes on...
     assert door.post(INVALID) == 400  # ...with the negative cases
     assert door.post(headers={}) == 400  # and schemathesis' probes without a token
-    assert door.gatekeeper.withheld == 1
+    assert door.gatekeeper.budget.withheld == 1
 
 
 def test_max_requests_counts_every_request_retries_included() -> None:
@@ -330,10 +357,10 @@ def test_the_summary_reports_creations_used_and_left_and_the_transients(tmp_path
     assert "requests: 3 sent (3 writes) of --max-requests 1500" in lines
     assert lines[1].startswith("creations: 1 used, 49 left of --write-budget 50")
     assert "transient: 1 x 503, retried" in lines
-    assert f"created numbers: 1 (listed in {created})" in lines
+    assert f"created resources: 1 (listed in {created})" in lines
     door.gatekeeper.created.write(created)
     written = [json.loads(line) for line in created.read_text().splitlines()]
-    assert written == [{"id": "pn-1", "number": EXAMPLE["number"], "workspaceId": EXAMPLE["workspaceId"]}]
+    assert written == [{"id": "pn-1", "workspaceId": EXAMPLE["workspaceId"], "number": EXAMPLE["number"]}]
 
 
 def test_every_attempt_is_recorded_in_order_with_why_it_was_retried(tmp_path: Path) -> None:
@@ -346,6 +373,57 @@ def test_every_attempt_is_recorded_in_order_with_why_it_was_retried(tmp_path: Pa
     assert [entry["response"]["status"] for entry in entries] == [503, 0, 201]
     comments = [entry.get("comment") for entry in entries]
     assert comments == [None, "retry 1 after 503", "retry 2 after read timeout"]
-    assert entries[1]["response"]["comment"].startswith(f"cannot reach {API}: timed out")
+    assert entries[1]["response"]["comment"].startswith(f"cannot reach {API}: read timeout")
     assert {entry["request"]["url"] for entry in entries} == {f"{API}/phone-numbers"}
     assert TOKEN not in har.read_text()
+
+
+# --- the run's own: what an update may address --------------------------------------------------
+
+
+def _update_of(ident: str) -> dict[str, Any]:
+    return {**UPDATE_EXAMPLE, "phoneNumbers": [{**UPDATE_EXAMPLE["phoneNumbers"][0], "id": ident}]}
+
+
+def test_an_update_of_an_id_the_run_did_not_create_is_never_sent() -> None:
+    door = _door([200])
+    with pytest.raises(NotTheRunsOwn, match="which the run did not create"):
+        door.post(_update_of("pn_someone_elses_number"), method="PUT")
+    assert door.sent == []
+    assert door.gatekeeper.not_owned == 1
+
+
+def test_an_update_of_the_runs_own_resource_is_sent_and_costs_no_creation() -> None:
+    door = _door([201, 200], budget=5)
+    assert door.post() == 201  # the scripted API answers id "pn-1"
+    assert door.post(_update_of("pn-1"), method="PUT") == 200
+    assert door.sent == ["POST", "PUT"]
+    assert door.gatekeeper.creations == 1
+    assert door.gatekeeper.requests == 2  # --max-requests counts it
+
+
+def test_an_update_of_an_id_that_cannot_exist_is_sent() -> None:
+    door = _door([404])
+    minted = door.gatekeeper.ownership.mint(UPDATE.semantics.resource)  # type: ignore[arg-type]
+    assert door.post(_update_of(minted), method="PUT") == 404
+    assert minted != UPDATE_EXAMPLE["phoneNumbers"][0]["id"]
+    assert len(minted) == len(UPDATE_EXAMPLE["phoneNumbers"][0]["id"])  # shaped like the spec's ids
+
+
+def test_an_id_anywhere_in_an_update_body_must_be_the_runs() -> None:
+    door = _door([201, 200])
+    door.post()
+    body = _update_of("pn-1")
+    body["phoneNumbers"].append({"nested": {"id": "pn_not_ours"}})
+    with pytest.raises(NotTheRunsOwn):
+        door.post(body, method="PUT")
+    assert door.sent == ["POST"]
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PATCH"])
+def test_a_method_the_spec_does_not_document_goes_out_only_addressing_nothing(method: str) -> None:
+    door = _door([405])
+    with pytest.raises(CaseWithdrawn):
+        door.post(EXAMPLE, method=method)
+    assert door.post(None, method=method) == 405
+    assert door.sent == [method]

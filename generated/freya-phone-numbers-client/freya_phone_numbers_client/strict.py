@@ -1,15 +1,15 @@
-"""Strict mode: every answer of POST /phone-numbers is checked against the spec before the client parses it.
+"""Strict mode: every answer of the API (PUT /phone-numbers, POST /phone-numbers) is checked against the spec before the client parses it.
 
 The plain client trusts the API: faced with a broken answer it raises a bare ``KeyError`` (missing
 field), accepts ``"success": "yes"`` silently, or fails with ``ValueError: 520 is not a valid
 HTTPStatus``. A strict client raises one :class:`ContractViolation` instead, naming each field path,
 what the spec expects and what came (secrets redacted)::
 
-    from freya_phone_numbers_client.api.phone_numbers import create_phone_number
+    from freya_phone_numbers_client.api.phone_numbers import update_phone_numbers
     from freya_phone_numbers_client.strict import ContractViolation, strict_client
 
     client = strict_client("https://app.freyavoice.ai/api/v2", token)
-    created = create_phone_number.sync(client=client, body=request)  # or raises ContractViolation
+    answer = update_phone_numbers.sync(client=client, body=request)  # or raises ContractViolation
 
 Building your own httpx client instead: add ``ContractHook()`` to its ``event_hooks["response"]``.
 The spec's response schemas travel with this module as package data (``contract.json``); both are
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -36,6 +37,7 @@ __all__ = [
     "Contract",
     "ContractHook",
     "ContractViolation",
+    "OperationContract",
     "Violation",
     "check_response",
     "raise_for_contract",
@@ -68,43 +70,42 @@ class Violation:
 class ContractViolation(Exception):
     """A response broke the spec; ``violations`` says where and how, ``str()`` says it in full."""
 
-    def __init__(self, status_code: int, violations: Sequence[Violation]) -> None:
+    def __init__(self, status_code: int, violations: Sequence[Violation], operation: str = "") -> None:
         self.status_code = status_code
         self.violations: tuple[Violation, ...] = tuple(violations)
-        lines = [f"response {status_code} breaks the spec ({len(self.violations)} violation(s)):"]
+        # The operation answered ("POST /phone-numbers"): a client calls several.
+        self.operation = operation
+        to = f" to {operation}" if operation else ""
+        lines = [f"response {status_code}{to} breaks the spec ({len(self.violations)} violation(s)):"]
         lines += [f"  {violation}" for violation in self.violations]
         super().__init__("\n".join(lines))
 
 
-class Contract:
-    """The responses the spec documents for the operation, and how an answer is checked against them.
+class OperationContract:
+    """One operation's documented responses, and how an answer of it is checked against them."""
 
-    ``data`` is what ``contract.json`` holds: ``method``, ``path``, ``responses`` (status key such as
-    ``201``, ``4XX`` or ``default`` -> the JSON body's schema, or null when the response documents no
-    JSON body), ``secretKeys`` (fields whose values are never shown), ``redacted`` (what is shown
-    instead) and, when a schema refers to itself, ``components``.
-    """
-
-    def __init__(self, data: Mapping[str, Any], *, validator_for: ValidatorFor | None = None) -> None:
+    def __init__(self, data: Mapping[str, Any], contract: Contract) -> None:
+        self.operation_id: str | None = data.get("operationId")
+        # The generated module of the operation, in this package (``api.<tag>.<operation>``).
+        self.module: str | None = data.get("module")
         self.method = str(data["method"]).upper()
         self.path = str(data["path"])
         self.responses: dict[str, Mapping[str, Any] | None] = {
             str(key): schema for key, schema in data["responses"].items()
         }
-        self.secret_keys = frozenset(str(key) for key in data["secretKeys"])
-        self.redacted = str(data["redacted"])
-        self._components: Mapping[str, Any] | None = data.get("components")
-        self._validator_for = validator_for or self._validator
-        self._validators: dict[int, Draft202012Validator] = {}
+        self._contract = contract
+        # "/phone-numbers/{id}" matches "/api/v2/phone-numbers/pn_1": a path parameter is one segment,
+        # and the client's base URL may put a prefix before the path.
+        parts = re.split(r"\{[^}/]+\}", self.path.rstrip("/") or "/")
+        self._pattern = re.compile(".*?" + "[^/]+".join(re.escape(part) for part in parts) + "/?")
 
-    @classmethod
-    def packaged(cls) -> Contract:
-        """The contract this package was generated from."""
-        return _packaged()
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
 
-    def covers(self, request: httpx.Request) -> bool:
-        """Whether ``request`` calls this operation (answers to anything else are not checked)."""
-        return request.method == self.method and request.url.path.endswith(self.path)
+    def covers(self, method: str, path: str) -> bool:
+        """Whether a request ``method path`` calls this operation."""
+        return method.upper() == self.method and self._pattern.fullmatch(path) is not None
 
     def response_for(self, status_code: int) -> str | None:
         """The documented response for a status: its exact code, else its ``4XX``-style range, else default."""
@@ -130,9 +131,52 @@ class Contract:
         except (ValueError, UnicodeDecodeError) as exc:
             # The parser's message only: the body itself may hold a secret.
             return [Violation("$", "a JSON document", f"invalid JSON ({_first_line(exc)})")]
-        errors = self._validator_for(schema).iter_errors(document)
+        errors = self._contract.validator_for(schema).iter_errors(document)
         ordered = sorted(errors, key=lambda error: json_path(list(error.absolute_path)))
-        return [violation for error in ordered for violation in self._violations(error)]
+        return [violation for error in ordered for violation in self._contract.violations(error)]
+
+
+class Contract:
+    """The operations the spec documents, their responses, and how an answer is checked against them.
+
+    ``data`` is what ``contract.json`` holds: ``operations`` (each with ``operationId``, ``method``,
+    ``path`` and ``responses``: status key such as ``201``, ``4XX`` or ``default`` -> the JSON body's
+    schema, or null when the response documents no JSON body), ``secretKeys`` (fields whose values
+    are never shown), ``redacted`` (what is shown instead) and, when a schema refers to itself,
+    ``components``.
+    """
+
+    def __init__(self, data: Mapping[str, Any], *, validator_for: ValidatorFor | None = None) -> None:
+        self.operations = tuple(OperationContract(operation, self) for operation in data["operations"])
+        self.secret_keys = frozenset(str(key) for key in data["secretKeys"])
+        self.redacted = str(data["redacted"])
+        self._components: Mapping[str, Any] | None = data.get("components")
+        self.validator_for = validator_for or self._validator
+        self._validators: dict[int, Draft202012Validator] = {}
+
+    @classmethod
+    def packaged(cls) -> Contract:
+        """The contract this package was generated from."""
+        return _packaged()
+
+    def operation_for(self, method: str, path: str) -> OperationContract | None:
+        """The operation a request calls (answers to anything else are not checked); an exact path
+        wins over a templated one."""
+        found = [operation for operation in self.operations if operation.covers(method, path)]
+        exact = [operation for operation in found if path.rstrip("/").endswith(operation.path)]
+        return (exact or found or [None])[0]
+
+    def covers(self, request: httpx.Request) -> bool:
+        """Whether ``request`` calls one of the operations."""
+        return self.operation_for(request.method, request.url.path) is not None
+
+    def check(
+        self, status_code: int, content_type: str | None, body: bytes, *, method: str, path: str
+    ) -> list[Violation]:
+        """Every way this answer to ``method path`` breaks the spec; empty when it keeps it (or when the
+        spec documents no such operation)."""
+        operation = self.operation_for(method, path)
+        return operation.check(status_code, content_type, body) if operation is not None else []
 
     def _validator(self, schema: Mapping[str, Any]) -> Draft202012Validator:
         found = self._validators.get(id(schema))
@@ -145,7 +189,7 @@ class Contract:
 
     # --- turning jsonschema errors into violations -------------------------------------------------
 
-    def _violations(self, error: ValidationError) -> Iterator[Violation]:
+    def violations(self, error: ValidationError) -> Iterator[Violation]:
         parts = list(error.absolute_path)
         required: Any = error.validator_value
         if error.validator == "required" and isinstance(error.instance, Mapping):
@@ -222,19 +266,26 @@ def _first_line(exc: Exception) -> str:
 
 
 def check_response(
-    status_code: int, content_type: str | None, body: bytes, *, contract: Contract | None = None
+    status_code: int,
+    content_type: str | None,
+    body: bytes,
+    *,
+    method: str,
+    path: str,
+    contract: Contract | None = None,
 ) -> list[Violation]:
-    """Every way this answer of the operation breaks the spec (default: the packaged contract)."""
-    return (contract or Contract.packaged()).check(status_code, content_type, body)
+    """Every way this answer to ``method path`` breaks the spec (default: the packaged contract)."""
+    return (contract or Contract.packaged()).check(status_code, content_type, body, method=method, path=path)
 
 
 def raise_for_contract(response: httpx.Response, *, contract: Contract | None = None) -> None:
     """Raise :class:`ContractViolation` if ``response`` (already read) breaks the spec."""
-    violations = check_response(
-        response.status_code, response.headers.get("content-type"), response.content, contract=contract
-    )
+    operation = (contract or Contract.packaged()).operation_for(response.request.method, response.request.url.path)
+    if operation is None:
+        return
+    violations = operation.check(response.status_code, response.headers.get("content-type"), response.content)
     if violations:
-        raise ContractViolation(response.status_code, violations)
+        raise ContractViolation(response.status_code, violations, operation.label)
 
 
 class ContractHook:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from phone_contract._spec import Spec
+from phone_contract._spec import Spec, stale_examples
 from phone_contract.diff.loading import load
 from phone_contract.diff.model import Bump, Change, DiffResult, Version
 from phone_contract.diff.rules import RULES, Effect, Rule, Side
@@ -55,4 +55,9 @@ def diff_specs(old: Spec, new: Spec) -> DiffResult:
         new=Version(new.origin, new.version),
         changes=tuple(changes),
         documents_differ=_compared(old) != _compared(new),
+        warnings=tuple(
+            f"{side}: {warning}"
+            for side, spec in (("OLD", old), ("NEW", new))
+            for warning in stale_examples(spec)
+        ),
     )

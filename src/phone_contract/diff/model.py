@@ -60,6 +60,8 @@ class DiffResult:
     new: Version
     changes: tuple[Change, ...]
     documents_differ: bool
+    # Examples of either side that no longer fit their schemas: named, never a reason not to compare.
+    warnings: tuple[str, ...] = ()
 
     @property
     def breaks_clients(self) -> bool:

@@ -55,6 +55,7 @@ def render_text(result: DiffResult) -> str:
     verdict = "BREAKS CLIENTS" if result.breaks_clients else "compatible for clients"
     lines.append(f"{verdict}: {summary_sentence(result)}.")
     lines.append(f"Version: {version_sentence(result)}.")
+    lines += [f"warning: {warning}" for warning in result.warnings]
     return "\n".join(lines)
 
 
@@ -87,6 +88,7 @@ def render_json(result: DiffResult) -> str:
             "satisfied": advice.satisfied,
         },
         "changes": [_change_json(change) for change in result.changes],
+        "warnings": list(result.warnings),
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
 
@@ -115,6 +117,7 @@ def render_markdown(result: DiffResult) -> str:
             lines.append(f"| {client} | {server} | `{_cell(change.operation)}` | `{where}` | {what} |")
         lines.append("")
     lines.append(f"**Version:** {version_sentence(result)}.")
+    lines += [f"\n> warning: {_cell(warning)}" for warning in result.warnings]
     return "\n".join(lines)
 
 

@@ -1,8 +1,10 @@
 """The gate's own checks: properties of the contract that schemathesis' built-in checks do not see.
 
-Each is a small function registered with ``@schemathesis.check`` and judges one property of one
-response. A failure is an ``AssertionError`` whose lines read ``<path>: expected <x>, got <y>``.
-They need nothing but the case and its response, so they also work in any schemathesis run.
+Each is a small function with schemathesis' check signature and judges one property of one response
+of any operation, by what the spec says it does (``x-phone-contract``: what it echoes, which resources
+its answer holds, which timestamps are ordered). A failure is an ``AssertionError`` whose lines read
+``<path>: expected <x>, got <y>``. They need nothing but the case and its response, so they also work
+in any schemathesis run (``SCHEMATHESIS_HOOKS=phone_contract.gate.st_checks st run ...``).
 Schemathesis' convention: return ``True`` when the check does not apply (counted as skipped),
 ``None`` when it passed.
 """
@@ -10,49 +12,23 @@ Schemathesis' convention: return ``True`` when the check does not apply (counted
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 import httpx
-import schemathesis
 from freya_phone_numbers_client import AuthenticatedClient, errors
-from freya_phone_numbers_client.api.phone_numbers import create_phone_number
-from freya_phone_numbers_client.models import CreatePhoneNumberRequest
+from freya_phone_numbers_client.strict import Contract
 from schemathesis import Case, CheckContext, GenerationMode, Response
 
-from phone_contract._secrets import MIN_TOKEN_LENGTH, SECRET_KEYS
-from phone_contract._spec import Spec, spec_from_document
-from phone_contract.responses import Violation, check_response, json_path, undocumented_fields
+from phone_contract._http import content_type
+from phone_contract._secrets import MIN_TOKEN_LENGTH, SECRET_KEYS, bearer_token
+from phone_contract._spec import Operation, Role, Spec, spec_from_document
+from phone_contract.responses import Violation, check_response, json_path, token_echoes, undocumented_fields
 
 DRIFT_MESSAGE = "the API has grown: update the spec and regenerate"
-ECHOED_FIELDS = ("number", "workspaceId", "userId", "friendlyName", "config")
-
-
-class _Replay:
-    """The response being judged, handed to the generated client by its transport."""
-
-    response: httpx.Response | None = None
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        assert self.response is not None
-        return self.response
-
-
-_REPLAY = _Replay()
-
-
-@functools.cache
-def _replay_client() -> AuthenticatedClient:
-    # One client for the run: building one per response (an SSL context each) costs more than the
-    # check. Checks run one at a time, so the shared replay slot is never contended.
-    return AuthenticatedClient(
-        base_url="http://replay.invalid",
-        token="replay",  # noqa: S106 - the replay transport never sends it anywhere
-        raise_on_unexpected_status=True,
-        httpx_args={"transport": httpx.MockTransport(_REPLAY)},
-    )
 
 
 class CheckFailed(AssertionError):
@@ -64,100 +40,127 @@ class CheckFailed(AssertionError):
         super().__init__("\n".join([*lines, note] if note else lines))
 
 
-@schemathesis.check
 def echoes_sent_fields(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
-    """A created number carries back number, workspaceId, userId, friendlyName and all config sent."""
-    sent, created = _sent_body(case), _created_phone_number(response, case)
-    if sent is None or created is None or not _is_positive(case):
+    """A success answer carries back, in each resource, the fields its request sent for it as sent
+    (the operation's ``echo``); a secret may come back masked."""
+    operation = operation_of(case)
+    found = _answered(operation, response, case) if operation is not None else None
+    if operation is None or found is None or not _is_positive(case):
         return True
-    base = list(contract_of(case).operation.created_path)
+    semantics = operation.semantics
+    items, resources = found
     violations = [
         violation
-        for name in ECHOED_FIELDS
-        if name in sent
-        for violation in _echo_violations(sent[name], created.get(name, _MISSING), [*base, name])
+        for item, (index, resource) in _pairs(operation, items, resources)
+        for name in semantics.echo
+        if isinstance(item, Mapping) and name in item and resource is not None
+        for violation in _echo_violations(
+            item[name], resource.get(name, _MISSING), [*_resource_path(operation, index), name]
+        )
     ]
     if violations:
         raise CheckFailed(violations, "a field that was sent must come back as it was sent")
     return None
 
 
-@schemathesis.check
-def timestamps_rfc3339_ordered(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
-    """``createdAt``/``updatedAt`` are RFC 3339 date-times and ``updatedAt`` is not before ``createdAt``."""
-    created = _created_phone_number(response, case)
-    if created is None:
+def addressed_resources_answered(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """An update's success answer holds each resource it addressed, by its id, once and in order."""
+    operation = operation_of(case)
+    found = _answered(operation, response, case) if operation is not None else None
+    if operation is None or found is None or operation.semantics.role is not Role.UPDATE:
         return True
-    base = list(contract_of(case).operation.created_path)
-    stamps: dict[str, datetime] = {}
+    resource = operation.semantics.resource
+    if resource is None or resource.id is None:
+        return True
+    items, resources = found
+    sent = [item.get(resource.id) for item in items if isinstance(item, Mapping)]
+    got = [found.get(resource.id) for found in resources]
+    if sent == got:
+        return None
+    place = json_path(list(operation.semantics.answer))
+    expected = f"the resources addressed, in order: {_short(sent)}"
+    raise CheckFailed([Violation(place, expected, _short(got))], "an update answers with what it changed")
+
+
+def timestamps_rfc3339_ordered(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """A resource's creation and update times (as the spec names them) are RFC 3339 date-times, and
+    the update time is not before the creation time."""
+    operation = operation_of(case)
+    found = _answered(operation, response, case) if operation is not None else None
+    resource = operation.semantics.resource if operation is not None else None
+    if operation is None or found is None or resource is None or not (resource.created or resource.updated):
+        return True
     violations: list[Violation] = []
-    for name in ("createdAt", "updatedAt"):
-        value = created.get(name, _MISSING)
-        parsed = _rfc3339(value)
-        if parsed is None:
-            actual = "nothing" if value is _MISSING else json.dumps(value)
-            violations.append(Violation(json_path([*base, name]), "an RFC 3339 date-time", actual))
-        else:
-            stamps[name] = parsed
-    if len(stamps) == 2 and stamps["updatedAt"] < stamps["createdAt"]:
-        violations.append(
-            Violation(
-                json_path([*base, "updatedAt"]),
-                f"not before createdAt ({json.dumps(created['createdAt'])})",
-                json.dumps(created["updatedAt"]),
-            )
-        )
+    for index, item in enumerate(found[1]):
+        violations += timestamp_violations(operation, index, item)
     if violations:
         raise CheckFailed(violations)
     return None
 
 
-@schemathesis.check
+def timestamp_violations(operation: Operation, index: int, item: Mapping[str, Any]) -> list[Violation]:
+    """How the resource at ``index`` of an answer of ``operation`` breaks the timestamps' rule."""
+    resource = operation.semantics.resource
+    assert resource is not None
+    base = _resource_path(operation, index)
+    stamps: dict[str, datetime] = {}
+    violations: list[Violation] = []
+    for name in (resource.created, resource.updated):
+        if name is None:
+            continue
+        value = item.get(name, _MISSING)
+        parsed = rfc3339(value)
+        if parsed is None:
+            actual = "nothing" if value is _MISSING else json.dumps(value)
+            violations.append(Violation(json_path([*base, name]), "an RFC 3339 date-time", actual))
+        else:
+            stamps[name] = parsed
+    created, updated = resource.created, resource.updated
+    if created in stamps and updated in stamps and stamps[updated] < stamps[created]:
+        violations.append(
+            Violation(
+                json_path([*base, updated]),
+                f"not before {created} ({json.dumps(item[created])})",
+                json.dumps(item[updated]),
+            )
+        )
+    return violations
+
+
 def token_not_leaked(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """The bearer token that was sent appears in no response header and nowhere in the body."""
-    token = _sent_token(response)
+    token = bearer_token(str(response.request.headers.get("Authorization") or ""))
     if token is None:
         return True
-    violations = [
-        Violation(f"header {name}", "no bearer token", "the bearer token")
-        for name, values in response.headers.items()
-        if any(token in value for value in values)
-    ]
-    # A body that carried the token's text as data (a name that happens to equal it) may echo it
-    # back: only more occurrences in the answer than in the request are a leak.
     raw = response.request.body
     sent = raw.encode() if isinstance(raw, str) else raw if isinstance(raw, bytes) else b""
-    if response.content.count(token.encode()) > sent.count(token.encode()):
-        violations.append(Violation("$ (body)", "no bearer token", "the bearer token"))
+    headers = [(name, value) for name, values in response.headers.items() for value in values]
+    violations = token_echoes(token, headers, response.content, sent)
     if violations:
         raise CheckFailed(violations, "a response must never repeat the caller's credentials")
     return None
 
 
-@schemathesis.check
 def parses_with_generated_client(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """The generated client turns the response into its models, as a user's code would receive it."""
-    if response.request.method != "POST":
-        return True  # the client only ever sends POST; other methods are schemathesis' probes
-    body = _stand_in_body(_Identity(contract_of(case)))
-    if body is None and _is_positive(case) and isinstance(case.body, Mapping):
-        body = _as_request_model(case.body)  # a spec without an example: the valid body sent
-    if body is None:
-        return True  # nothing the client's model accepts to stand in for the request
-    _REPLAY.response = httpx.Response(
+    method = str(response.request.method).upper()
+    module = _client_module(method, case.operation.path)
+    if module is None:
+        return True  # an operation (or a probe's method) the generated client does not have
+    answer = httpx.Response(
         response.status_code,
         headers=[(name, value) for name, values in response.headers.items() for value in values],
         content=response.content,
     )
     try:
-        create_phone_number.sync_detailed(client=_replay_client(), body=body)
+        # The generated module's own step from an httpx answer to its models: what sync() returns.
+        module._build_response(client=_client(), response=answer)
     except errors.UnexpectedStatus:
+        known = ", ".join(sorted(_client_statuses(method, case.operation.path)))
         raise CheckFailed(
             [
                 Violation(
-                    "status",
-                    "a status the generated client knows (201, 400, 401, 409, 413)",
-                    str(response.status_code),
+                    "status", f"a status the generated client knows ({known})", str(response.status_code)
                 )
             ],
             "the generated client raises UnexpectedStatus on this answer",
@@ -176,10 +179,12 @@ def parses_with_generated_client(ctx: CheckContext, response: Response, case: Ca
     return None
 
 
-@schemathesis.check
 def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Strict by default: every response field is one the spec documents (drift otherwise)."""
-    fields = response_drift(response, contract_of(case))
+    operation = operation_of(case)
+    if operation is None:
+        return True
+    fields = response_drift(response, operation)
     if fields:
         raise CheckFailed(
             [Violation(path, "only fields the spec documents", "an undocumented field") for path in fields],
@@ -188,7 +193,6 @@ def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case[Any
     return None
 
 
-@schemathesis.check
 def probe_answers_conform(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """An answer to a probe (another method, no token, a wrong token) keeps the contract of its status.
 
@@ -196,10 +200,10 @@ def probe_answers_conform(ctx: CheckContext, response: Response, case: Case[Any]
     that arrives as text/plain is a break all the same. Answers to the operation's own requests are
     the other checks' business; a status the operation does not document has no contract to hold.
     """
-    spec = contract_of(case)
-    if str(response.request.method).upper() == spec.require_operation().method.upper():
+    operation = operation_of(case)
+    if operation is None or str(response.request.method).upper() == operation.method.upper():
         return True
-    violations = probe_violations(spec, response.status_code, _content_type(response), response.content)
+    violations = probe_violations(operation, response.status_code, content_type(response), response.content)
     if violations is None:
         return True
     if violations:
@@ -208,27 +212,42 @@ def probe_answers_conform(ctx: CheckContext, response: Response, case: Case[Any]
 
 
 def probe_violations(
-    spec: Spec, status: int, content_type: str | None, content: bytes
+    operation: Operation, status: int, content_type: str | None, content: bytes
 ) -> list[Violation] | None:
     """How a probe's answer breaks the contract of its status; None when the spec documents none."""
-    if spec.require_operation().response_for(status) is None:
+    if operation.response_for(status) is None:
         return None
-    return check_response(status, content_type, content, spec=spec)
+    return check_response(operation, status, content_type, content)
 
 
-def response_drift(response: Response, spec: Spec) -> list[str]:
-    """JSON paths of the fields in a response body that ``spec`` does not document."""
+def response_drift(response: Response, operation: Operation) -> list[str]:
+    """JSON paths of the fields in a response body that ``operation``'s responses do not document."""
     try:
         body = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return []  # not JSON: other checks report that
-    # The spec the run was built from (--spec), not the toolkit's default.
-    return undocumented_fields(response.status_code, body, spec=spec)
+    return undocumented_fields(operation, response.status_code, body)
 
 
 def contract_of(case: Case[Any]) -> Spec:
     """The spec model of the contract document schemathesis was given (the gate gives it the contract)."""
     return _contract(_Identity(case.operation.schema.raw_schema))
+
+
+def operation_of(case: Case[Any]) -> Operation | None:
+    """The spec model's operation of a case (None for an operation the model does not know)."""
+    return contract_of(case).find_operation(f"{case.operation.method.upper()} {case.operation.path}")
+
+
+GATE_CHECKS = (
+    echoes_sent_fields,
+    addressed_resources_answered,
+    timestamps_rfc3339_ordered,
+    token_not_leaked,
+    parses_with_generated_client,
+    no_undocumented_fields,
+    probe_answers_conform,
+)
 
 
 class _Identity:
@@ -250,32 +269,34 @@ def _contract(document: _Identity) -> Spec:
     return spec_from_document(document.value, "the schema under test")
 
 
-@functools.lru_cache(maxsize=8)
-def _stand_in_body(spec: _Identity) -> CreatePhoneNumberRequest | None:
-    """The spec's own request example as the client's model: the client judges the response, not
-    the request, so any valid body stands in for the one sent (the spec model checks its examples)."""
-    for example in spec.value.require_operation().request_examples().values():
-        body = _as_request_model(example) if isinstance(example, Mapping) else None
-        if body is not None:
-            return body
-    return None
+@functools.cache
+def _client() -> AuthenticatedClient:
+    # The client's settings as a user's code has them, with unexpected statuses raised; it sends nothing.
+    return AuthenticatedClient(
+        base_url="http://replay.invalid",
+        token="replay",  # noqa: S106 - never sent: the check hands the client an answer, not a request
+        raise_on_unexpected_status=True,
+    )
 
 
-def _as_request_model(body: Mapping[str, Any]) -> CreatePhoneNumberRequest | None:
-    try:
-        return CreatePhoneNumberRequest.from_dict(dict(body))
-    except (KeyError, TypeError, ValueError, AttributeError):
+@functools.cache
+def _client_module(method: str, path: str) -> Any:
+    """The generated client's module for ``method path``, from the contract it was generated with."""
+    contract = Contract.packaged()
+    found = next((op for op in contract.operations if op.method == method and op.path == path), None)
+    if found is None or found.module is None:
         return None
+    return importlib.import_module(f"{_client_package()}.{found.module}")
 
 
-GATE_CHECKS = (
-    echoes_sent_fields,
-    timestamps_rfc3339_ordered,
-    token_not_leaked,
-    parses_with_generated_client,
-    no_undocumented_fields,
-    probe_answers_conform,
-)
+def _client_statuses(method: str, path: str) -> list[str]:
+    contract = Contract.packaged()
+    found = next((op for op in contract.operations if op.method == method and op.path == path), None)
+    return list(found.responses) if found is not None else []
+
+
+def _client_package() -> str:
+    return AuthenticatedClient.__module__.rpartition(".")[0]
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -290,27 +311,62 @@ _MISSING = _Missing()
 
 
 def _is_positive(case: Case[Any]) -> bool:
-    # A negative case accepted with 201 is negative_data_rejection's failure, not an echo problem.
+    # A negative case accepted with 2xx is negative_data_rejection's failure, not an echo problem.
     return case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
 
 
-def _sent_body(case: Case[Any]) -> Mapping[str, Any] | None:
-    return case.body if isinstance(case.body, Mapping) else None
-
-
-def _created_phone_number(response: Response, case: Case[Any]) -> Mapping[str, Any] | None:
-    operation = contract_of(case).operation
-    if response.status_code != operation.success_status:
+def _answered(
+    operation: Operation, response: Response, case: Case[Any]
+) -> tuple[list[Any], list[Mapping[str, Any]]] | None:
+    """A success answer's items sent and resources answered; None unless both are as the spec says."""
+    semantics = operation.semantics
+    if semantics.role is Role.OTHER or response.status_code != operation.success_status:
+        return None
+    if str(response.request.method).upper() != operation.method.upper():
         return None
     try:
-        node: Any = json.loads(response.content)
+        body: Any = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return None
-    for key in operation.created_path:
-        if not isinstance(node, Mapping) or key not in node:
-            return None
-        node = node[key]
-    return node if isinstance(node, Mapping) else None
+    resources = semantics.resources_in(body)
+    items = semantics.items_in(case.body) if semantics.role is not Role.LIST else []
+    if resources is None or items is None:
+        return None
+    return items, resources
+
+
+def _pairs(
+    operation: Operation, items: list[Any], resources: list[Mapping[str, Any]]
+) -> Iterator[tuple[Any, tuple[int, Mapping[str, Any] | None]]]:
+    """Each item sent with the resource answered for it: by id where the spec names one, else by place."""
+    resource = operation.semantics.resource
+    by_id = resource is not None and resource.id is not None and operation.semantics.role is Role.UPDATE
+    for index, item in enumerate(items):
+        if by_id and isinstance(item, Mapping):
+            assert resource is not None and resource.id is not None
+            match = next(
+                (
+                    (at, found)
+                    for at, found in enumerate(resources)
+                    if found.get(resource.id) == item.get(resource.id)
+                ),
+                (index, None),
+            )
+            yield item, match
+        else:
+            yield item, (index, resources[index] if index < len(resources) else None)
+
+
+def _resource_path(operation: Operation, index: int) -> list[str | int]:
+    base: list[str | int] = list(operation.semantics.answer)
+    return [*base, index] if operation.semantics.many else base
+
+
+def echo_violations(
+    sent: Any, resource: Mapping[str, Any], name: str, parts: list[str | int]
+) -> Iterator[Violation]:
+    """Where field ``name`` of ``resource`` fails to carry the value ``sent`` for it (see below)."""
+    return _echo_violations(sent, resource.get(name, _MISSING), parts)
 
 
 def _echo_violations(sent: Any, got: Any, parts: list[str | int]) -> Iterator[Violation]:
@@ -326,13 +382,13 @@ def _echo_violations(sent: Any, got: Any, parts: list[str | int]) -> Iterator[Vi
     elif isinstance(sent, list) and isinstance(got, list) and len(sent) == len(got):
         for index, (one, other) in enumerate(zip(sent, got, strict=True)):
             yield from _echo_violations(one, other, [*parts, index])
-    elif got is _MISSING or not _json_equal(sent, got):
+    elif got is _MISSING or not json_equal(sent, got):
         actual = "nothing" if got is _MISSING else _short(got)
         yield Violation(json_path(parts), f"{_short(sent)} (as sent)", actual)
 
 
-def _json_equal(sent: Any, got: Any) -> bool:
-    # JSON has one number type: 129.0 sent and 129 echoed are the same value; true is never 1.
+def json_equal(sent: Any, got: Any) -> bool:
+    """Equal as JSON values: 129.0 and 129 are the same number; true is never 1."""
     if isinstance(sent, bool) or isinstance(got, bool):
         return type(sent) is type(got) and sent == got
     if isinstance(sent, int | float) and isinstance(got, int | float):
@@ -340,8 +396,8 @@ def _json_equal(sent: Any, got: Any) -> bool:
     return type(sent) is type(got) and bool(sent == got)
 
 
-def _rfc3339(value: Any) -> datetime | None:
-    # RFC 3339 needs a full date, "T" (or space, which we refuse: the spec says date-time), and an offset.
+def rfc3339(value: Any) -> datetime | None:
+    """``value`` as an RFC 3339 date-time (a full date, "T", an offset); None when it is not one."""
     if not isinstance(value, str) or len(value) < 20 or value[10] not in "Tt":
         return None
     try:
@@ -351,19 +407,6 @@ def _rfc3339(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _sent_token(response: Response) -> str | None:
-    header = response.request.headers.get("Authorization") or ""
-    scheme, _, token = str(header).partition(" ")
-    if scheme.lower() != "bearer" or len(token.strip()) < MIN_TOKEN_LENGTH:
-        return None
-    return token.strip()
-
-
-def _content_type(response: Response) -> str | None:
-    values = response.headers.get("content-type")
-    return values[0] if values else None
-
-
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -371,3 +414,15 @@ def _short(value: Any) -> str:
 
 def _one_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+__all__ = [
+    "DRIFT_MESSAGE",
+    "GATE_CHECKS",
+    "MIN_TOKEN_LENGTH",
+    "CheckFailed",
+    "contract_of",
+    "operation_of",
+    "probe_violations",
+    "response_drift",
+]

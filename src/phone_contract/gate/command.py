@@ -18,6 +18,7 @@ import httpx
 
 from phone_contract import _argtypes as argtypes
 from phone_contract._exit import UsageError
+from phone_contract._network import describe as describe_network_error
 from phone_contract._secrets import TOKEN_ENV_VAR
 from phone_contract._spec import load_spec
 from phone_contract.gate.deep import fully_populated
@@ -35,7 +36,6 @@ from phone_contract.gate.settings import (
     GateSettings,
     token_from_env,
 )
-from phone_contract.gate.target import describe_network_error
 from phone_contract.mock.faults import check_fault
 
 
@@ -91,9 +91,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         type=argtypes.positive_int,
         default=DEFAULT_WRITE_BUDGET,
-        help="live API only: most numbers the run may create: it counts writes answered 2xx and writes "
-        "whose answer was lost, never refused ones; valid creates may use all but its last tenth, kept "
-        f"for the invalid bodies the API must refuse (default {DEFAULT_WRITE_BUDGET})",
+        help="live API only: most resources the run may create: it counts creates answered 2xx and "
+        "creates whose answer was lost, never refused ones nor updates of the run's own; valid creates "
+        "may use all but its last tenth, kept for the invalid bodies the API must refuse "
+        f"(default {DEFAULT_WRITE_BUDGET})",
     )
     run.add_argument(
         "--allow-undocumented",
@@ -125,7 +126,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         type=_served_method,
         default=[],
-        help="a method the API serves on /phone-numbers outside this spec (e.g. GET, for a list "
+        help="a method the API serves on the spec's paths outside this spec (e.g. GET, for a list "
         "endpoint): not probed as unsupported; repeatable",
     )
     pinned = parser.add_argument_group("identities (for a live API, which refuses made-up ones)")
@@ -245,8 +246,9 @@ def preflight(settings: GateSettings) -> None:
     """Everything that can stop the run, checked before it starts: one line and exit 2 each."""
     # SpecError, one line, before any test starts: unreadable, invalid, or without what the gate needs.
     spec = load_spec(settings.spec)
-    spec.require_operation()
-    fully_populated(spec)
+    for operation in spec.require_operations():
+        if operation.request_schema() is not None:
+            fully_populated(spec, operation)
     if settings.fault is not None:
         try:
             check_fault(settings.fault)
@@ -286,9 +288,9 @@ def _check_url(url: str) -> str:
 
 
 def _check_reachable(base_url: str) -> None:
-    # A GET on the operation's path creates nothing; any HTTP answer at all means "reachable".
+    # A GET of the API root creates nothing; any HTTP answer at all means "reachable".
     try:
-        httpx.get(f"{base_url}/phone-numbers", timeout=10.0)
+        httpx.get(f"{base_url}/", timeout=10.0)
     except httpx.HTTPError as exc:
         raise UsageError(describe_network_error(base_url, exc)) from None
     except ValueError as exc:  # e.g. a port out of range

@@ -1,8 +1,9 @@
 """Send one schemathesis case through the gatekeeper, run every check, keep every failure.
 
-A failing case does not stop the test: its failures go into the tally, grouped, and the next case
-is sent (the plugin fails the test at its end). With ``--fail-fast`` no case is sent after the first
-failure (raising instead would make hypothesis send the failing case again, to report it).
+A failing case does not stop the test: its failures go into the tally, grouped by check, operation
+and place, and the next case is sent (the plugin fails the test at its end). With ``--fail-fast`` no
+case is sent after the first failure (raising instead would make hypothesis send the failing case
+again, to report it).
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ from typing import Any
 
 from schemathesis import Case, HookContext, Response
 from schemathesis.checks import CheckResult
+from schemathesis.core import NOT_SET
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.engine import Status
 from schemathesis.engine.recorder import ScenarioRecorder
+from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
 
+from phone_contract._http import content_type
+from phone_contract._spec import Role
 from phone_contract.gate import drift
-from phone_contract.gate.checks import CheckFailed, contract_of, probe_violations, response_drift
+from phone_contract.gate.checks import CheckFailed, operation_of, probe_violations, response_drift
+from phone_contract.gate.door_errors import CaseWithdrawn
 from phone_contract.gate.pinning import pin_identities
-from phone_contract.gate.report import content_type, render_failure, render_finding, schema_violations
+from phone_contract.gate.report import render_failure, render_finding, schema_violations
 from phone_contract.gate.session import GATE_ORIGIN, GateSession
-from phone_contract.gate.target import CaseWithdrawn, ResponseTimedOut
 
 
 class ContractBroken(AssertionError):
@@ -41,15 +46,16 @@ def install_tally_hook(session: GateSession) -> None:
             if not ok and result.failure is not None:
                 record_failure(session, result.name, result.failure, case, response)
         drift.note_response(case, response, session.tally)
-        if session.settings.allow_undocumented:
-            session.tally.drift_allowed.update(response_drift(response, contract_of(case)))
+        operation = operation_of(case)
+        if session.settings.allow_undocumented and operation is not None:
+            session.tally.drift_allowed.update(response_drift(response, operation))
 
     def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
         # A live answer's time is the API's own: pacing and waiting out transient answers is the gate's.
         if session.gatekeeper.waited:
             response.elapsed = max(0.0, response.elapsed - session.gatekeeper.waited)
 
-    for schema in (session.schema, session.deep_schema):
+    for schema in (session.schema, *session.deep_schemas.values()):
         schema.hook(after_validate)
         schema.hook(after_call)
 
@@ -68,7 +74,7 @@ def record_failure(
     )
     # A place names the answer's own keys: wire content, scrubbed as such before anything shows it.
     where = [session.redactor.content(place) for place in places(check, failure, case, response)]
-    session.tally.add_failure(check, where, report)
+    session.tally.add_failure(check, case.operation.label, where, report)
     drift.note_failure(session.tally, session.redactor, check, failure=failure, case=case, response=response)
 
 
@@ -91,16 +97,35 @@ def places(check: str, failure: Failure, case: Case[Any], response: Response) ->
 IGNORED_AUTH_WRITES = 2
 
 
-def send_and_check(session: GateSession, case: Case[Any]) -> None:
-    """One conformance case: the request, all checks, every failure kept; no secret in any report."""
+def prepare(session: GateSession, case: Case[Any]) -> None:
+    """Make ``case`` keep the run's rules before it is sent: pinned identities, the run's own ids
+    (or ids that cannot exist) wherever it addresses a resource, and no body on a probe of a method
+    the spec does not document (its effect is unknown: it must address nothing)."""
+    if _probes_another_method(case):
+        case.body = NOT_SET
+        return
+    pin_identities(case, session.pinned)
+    if isinstance(case.body, dict | list):
+        case.body = session.ownership.address(operation_of(case), case.body)
+
+
+def send_and_check(session: GateSession, case: Case[Any], *, prepared: bool = False) -> Response | None:
+    """One conformance case: the request, all checks, every failure kept; no secret in any report.
+
+    The answer, or None when the case was not sent or not answered. ``prepared``: the caller built
+    the case to keep the run's rules itself (the stateful properties address their own resources).
+    """
     if session.gatekeeper.budget_reached or session.failed_fast:
-        return  # the budget (or --fail-fast) stopped the run; the summary says so
+        return None  # the budget (or --fail-fast) stopped the run; the summary says so
     session.tally.cases += 1
-    pin_identities(case, session.settings.pinned_fields)
+    if not prepared:
+        prepare(session, case)
     kwargs: dict[str, Any] = {"base_url": GATE_ORIGIN, "headers": session.auth_headers}
     checks = session.checks
-    if session.auth_enforced or not session.gatekeeper.can_write(1 + IGNORED_AUTH_WRITES):
-        # ignored_auth re-sends a created number without and with a wrong token: two more writes.
+    operation = operation_of(case)
+    creates = operation is not None and operation.semantics.role is Role.CREATE
+    if session.auth_enforced or (creates and not session.gatekeeper.can_create(1 + IGNORED_AUTH_WRITES)):
+        # ignored_auth re-sends a created resource without and with a wrong token: two more creations.
         # Once the API has refused both, enforcement is proven for the run (as in `st run`); where
         # the budget has no room for them, the case's other checks still count.
         checks = [check for check in checks if check.__name__ != "ignored_auth"]
@@ -108,17 +133,24 @@ def send_and_check(session: GateSession, case: Case[Any]) -> None:
     probes = ScenarioRecorder(label=case.operation.label)
     try:
         response = case.call(**kwargs)
+    except CaseWithdrawn:
+        return None
+    try:
         case.validate_response(
             response, checks=checks, headers=session.auth_headers, transport_kwargs=kwargs, recorder=probes
         )
     except CaseWithdrawn:
-        return
-    except ResponseTimedOut as exc:
-        session.tally.record("max_response_time", ok=False)
-        session.tally.add_failure("max_response_time", ["no answer in time"], f"- {exc}")
+        return response
     except FailureGroup:
         pass  # every failure is in the tally already (the after_validate hook)
     judge_probes(session, case, probes)
+    return response
+
+
+def _probes_another_method(case: Case[Any]) -> bool:
+    meta = case.meta
+    data = meta.phase.data if meta is not None else None
+    return isinstance(data, CoveragePhaseData) and data.scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD
 
 
 PROBE_CHECK = "probe_answers_conform"
@@ -127,13 +159,17 @@ PROBE_CHECK = "probe_answers_conform"
 def judge_probes(session: GateSession, case: Case[Any], probes: ScenarioRecorder) -> None:
     """Hold the answers to the probes a check sent to the contract of their status (see
     checks.probe_answers_conform, which does the same for the probes that are cases of their own)."""
-    spec = contract_of(case)
+    operation = operation_of(case)
+    if operation is None:
+        return
     for case_id, interaction in probes.interactions.items():
         node = probes.cases.get(case_id)
         response = interaction.response
         if case_id == case.id or node is None or response is None:
             continue
-        violations = probe_violations(spec, response.status_code, content_type(response), response.content)
+        violations = probe_violations(
+            operation, response.status_code, content_type(response), response.content
+        )
         if violations is None:
             continue
         session.tally.record(PROBE_CHECK, ok=not violations)
@@ -154,6 +190,7 @@ def judge_probes(session: GateSession, case: Case[Any], probes: ScenarioRecorder
             status = response.status_code
             session.tally.add_failure(
                 PROBE_CHECK,
+                operation.label,
                 sorted(
                     {
                         f"{session.redactor.content(violation.path)} (status {status})"
@@ -164,15 +201,16 @@ def judge_probes(session: GateSession, case: Case[Any], probes: ScenarioRecorder
             )
 
 
-def findings_report(session: GateSession, *, since: dict[tuple[str, str], int]) -> str:
+def findings_report(session: GateSession, *, since: dict[tuple[str, str, str], int]) -> str:
     """The findings seen since the counts ``since``: new ones in full, others in one line each."""
-    label = session.operation.label
     blocks: list[str] = []
     again: list[str] = []
     for key, finding in session.tally.findings.items():
         seen = since.get(key, 0)
         if finding.count > seen and seen == 0:
-            blocks.append(render_finding(finding, label))
+            blocks.append(render_finding(finding))
         elif finding.count > seen:
-            again.append(f"- seen again: {finding.check} at {finding.where} (reported above)")
+            again.append(
+                f"- seen again: {finding.check} on {finding.operation} at {finding.where} (reported above)"
+            )
     return "\n\n".join([*blocks, "\n".join(again)] if again else blocks)

@@ -1,10 +1,10 @@
 """A variant of the spec whose request body must be fully populated, to reach nested input.
 
-Random generation from the real spec rarely sends every ``config`` field at once, and more rarely
-``sipOutbound.headers`` with several items, which is where servers break (see the mock's
-``server-error-edge``). This variant inlines the request schema, makes every property of every
-object required and every array hold at least two items; cases drawn from it still conform to
-the real spec, so any answer but 201 is a contract break.
+Random generation from the real spec rarely sends every optional field at once, and more rarely a
+nested array with several items, which is where servers break (see the mock's
+``server-error-edge``). This variant inlines one operation's request schema, makes every property of
+every object required and every array hold at least two items; cases drawn from it still conform to
+the real spec, so any answer but the documented success is a contract break.
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from phone_contract._spec import Spec, SpecError
+from phone_contract._spec import Operation, Spec, SpecError
 
 MIN_ARRAY_ITEMS = 2
 _MAX_DEPTH = 32  # the request schema is not recursive; this only guards against a spec that is
 
 
-def fully_populated(spec: Spec) -> dict[str, Any]:
-    """A copy of the contract whose create operation's request body requires everything."""
-    return spec.with_request_schema(_populate(spec.require_operation().request_schema(), 0))
+def fully_populated(spec: Spec, operation: Operation) -> dict[str, Any]:
+    """A copy of the contract whose ``operation``'s request body requires everything."""
+    return spec.with_request_schema(operation, _populate(operation.request_schema() or {}, 0))
 
 
 def _populate(schema: Any, depth: int) -> Any:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from phone_contract._secrets import TOKEN_ENV_VAR
-from phone_contract.gate.target import Gatekeeper
+from phone_contract._spec import Role
+from phone_contract.gate.door import Gatekeeper
 
 
 def door_lines(gatekeeper: Gatekeeper) -> list[str]:
@@ -13,46 +14,55 @@ def door_lines(gatekeeper: Gatekeeper) -> list[str]:
     door = gatekeeper.door
     limit = f" of --max-requests {door.max_requests}" if door.max_requests is not None else ""
     pace = f"; paced at {door.rate_limit}" if door.rate_limit else ""
-    lines = [f"requests: {gatekeeper.requests} sent ({gatekeeper.write_requests} writes){limit}{pace}"]
+    budget_state = gatekeeper.budget
+    lines = [f"requests: {gatekeeper.requests} sent ({budget_state.write_requests} writes){limit}{pace}"]
     budget = gatekeeper.write_budget
     if budget is None:
-        lines.append(f"creations: {gatekeeper.writes} (no write budget: in-process mock)")
+        lines.append(f"creations: {gatekeeper.creations} (no write budget: in-process mock)")
     else:
         lines.append(
-            f"creations: {gatekeeper.writes} used, {max(0, budget - gatekeeper.writes)} left "
-            f"of --write-budget {budget} (writes answered 2xx or with a lost answer; refused ones are free)"
+            f"creations: {gatekeeper.creations} used, {max(0, budget - gatekeeper.creations)} left "
+            f"of --write-budget {budget} (creates answered 2xx or with a lost answer; refused ones are free)"
         )
-    if gatekeeper.withheld:
+    if budget_state.withheld:
         lines.append(
-            f"withheld: {gatekeeper.withheld} valid writes, the rest of the budget kept for "
+            f"withheld: {budget_state.withheld} valid creates, the rest of the budget kept for "
             "writes the contract says must be refused"
         )
-    if gatekeeper.write_budget_reached:
+    if gatekeeper.not_owned:
+        lines.append(
+            f"not sent: {gatekeeper.not_owned} requests that could have changed what the run did not create"
+        )
+    if budget_state.write_budget_reached:
         lines.append(f"write budget reached: later writes were not sent (--write-budget {budget})")
-    if gatekeeper.request_limit_reached:
+    if budget_state.request_limit_reached:
         lines.append(f"--max-requests {door.max_requests} reached: later cases were not sent")
     transient = gatekeeper.transients.summary()
     if transient is not None:
         lines.append(transient)
     created = len(gatekeeper.created)
     if door.created_path:
-        lines.append(f"created numbers: {created} (listed in {door.created_path})")
-    elif created and budget is not None:  # a live API's numbers may cost money until released
-        lines.append(f"created numbers: {created} (list them with --created PATH, to release them)")
+        lines.append(f"created resources: {created} (listed in {door.created_path})")
+    elif created and budget is not None:  # a live API's resources may cost money until released
+        lines.append(f"created resources: {created} (list them with --created PATH, to release them)")
     if door.har_path:
         lines.append(f"exchanges recorded: {door.har_path}")
     return [f"  {line}" for line in lines]
 
 
 def unchecked_reason(gatekeeper: Gatekeeper) -> str | None:
-    """Why a run without failures still says nothing about the contract, if it does not."""
-    if gatekeeper.valid_creates:
+    """Why a run without failures still says nothing about the contract, if it does not: green needs
+    a valid request with the run's token answered 2xx (and so checked) for a create, else for any."""
+    answered = gatekeeper.valid_answers
+    creates = [op.name for op in gatekeeper.spec.operations if op.semantics.role is Role.CREATE]
+    if any(answered.get(name) for name in creates) or (not creates and any(answered.values())):
         return None
     if gatekeeper.budget_reached and gatekeeper.requests == 0:
         return "no request was sent: the budgets allow none"
+    what = "create" if creates else "request"
     return (
-        f"no valid create was answered 2xx in {gatekeeper.requests} requests, so the contract was not "
-        f"checked: is the token in {TOKEN_ENV_VAR} allowed to create numbers?"
+        f"no valid {what} was answered 2xx in {gatekeeper.requests} requests, so the contract was not "
+        f"checked: is the token in {TOKEN_ENV_VAR} allowed to use the API?"
     )
 
 

@@ -15,11 +15,12 @@ from typing import Any
 from schemathesis import Case, Response
 from schemathesis.core.failures import Failure
 
+from phone_contract._http import content_type
 from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
 from phone_contract._secrets import SECRET_KEYS
-from phone_contract.gate.checks import contract_of
-from phone_contract.gate.report import content_type, schema_violations
+from phone_contract.gate.checks import operation_of
+from phone_contract.gate.report import schema_violations
 from phone_contract.gate.tally import Tally
 from phone_contract.responses import shown_actual, undocumented_fields
 
@@ -38,8 +39,8 @@ def note_response(case: Case[Any], response: Response, tally: Tally) -> None:
     The rest is read from failed checks only (note_failure): a conforming answer shows no drift,
     and judging it twice would slow every run.
     """
-    operation = contract_of(case).operation
-    if str(response.request.method).upper() != operation.method.upper():
+    operation = operation_of(case)
+    if operation is None or str(response.request.method).upper() != operation.method.upper():
         return  # a probe of another method: see note_failure
     status = response.status_code
     if operation.response_for(status) is None:
@@ -58,7 +59,8 @@ def note_failure(
         for violation in schema_violations(case, response):
             tally.add_drift(
                 DIFFERENT_FIELD,
-                f"{redactor.content(violation.path)} in {status} answers: expected {violation.expected}",
+                f"{redactor.content(violation.path)} in {status} answers of {case.operation.label}: "
+                f"expected {violation.expected}",
                 f"got {shown_actual(violation, redactor)}",
             )
     elif check == "unsupported_method" and 200 <= status < 300:
@@ -78,10 +80,13 @@ def _undocumented(tally: Tally, redactor: Redactor, case: Case[Any], response: R
         return
     status = response.status_code
     values = dict(_values(body, []))
-    for path in undocumented_fields(status, body, spec=contract_of(case)):
+    operation = operation_of(case)
+    if operation is None:
+        return
+    for path in undocumented_fields(operation, status, body):
         tally.add_drift(
             UNDOCUMENTED_FIELD,
-            f"{redactor.content(path)} in {status} answers",
+            f"{redactor.content(path)} in {status} answers of {operation.label}",
             f"e.g. {_example(redactor, path, values)}",
         )
 

@@ -17,7 +17,7 @@ from phone_contract.gate.tally import Tally
 SUITE = "phone-contract-gate"
 
 
-def write_junit(path: Path, tally: Tally, *, label: str, redactor: Redactor, stopped: str | None) -> None:
+def write_junit(path: Path, tally: Tally, *, redactor: Redactor, stopped: str | None) -> None:
     """Write ``tally`` to ``path`` (parents created); ``stopped`` is why the run ended without a verdict."""
     suite = ET.Element("testsuite", name=SUITE)
     failing = {finding.check for finding in tally.findings.values()}
@@ -27,13 +27,14 @@ def write_junit(path: Path, tally: Tally, *, label: str, redactor: Redactor, sto
             continue
         _case(suite, check, check)
         counts["tests"] += 1
-    for finding in sorted(tally.findings.values(), key=lambda found: (found.check, found.where)):
-        case = _case(suite, f"{finding.check}: {finding.where}", finding.check)
+    for finding in sorted(
+        tally.findings.values(), key=lambda found: (found.check, found.operation, found.where)
+    ):
+        case = _case(suite, f"{finding.check}: {finding.operation}: {finding.where}", finding.check)
         times = "once" if finding.count == 1 else f"{finding.count} times"
-        failure = ET.SubElement(
-            case, "failure", message=redactor.text(f"{finding.check} failed at {finding.where} ({times})")
-        )
-        failure.text = redactor.text(render_finding(finding, label))
+        message = f"{finding.check} failed on {finding.operation} at {finding.where} ({times})"
+        failure = ET.SubElement(case, "failure", message=redactor.text(message))
+        failure.text = redactor.text(render_finding(finding))
         counts["tests"] += 1
         counts["failures"] += 1
     for check, why in sorted(tally.not_run.items()):

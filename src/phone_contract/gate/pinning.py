@@ -1,10 +1,11 @@
-"""Pinned identities: the workspace and user a live API knows, written into the bodies the gate sends.
+"""Pinned identities: the scope and owner a live API knows, written into the bodies the gate sends.
 
 Whether a workspace exists, and whether the token may use it, is context that no spec can express:
 a real API refuses made-up IDs with a status the spec does not document, so random UUIDs would make
 every live run fail ``status_code_conformance``. With ``--workspace-id``/``--user-id`` the gate puts
 the user's IDs into every body that is meant to be valid, before it is sent (the echo check
-compares what was sent), and never makes a negative case valid.
+compares what was sent), and never makes a negative case valid. Which fields they go into the spec
+says: a resource's ``scope`` and ``owner`` (``x-phone-contract-resource``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from phone_contract._exit import UsageError
+from phone_contract._spec import Spec
 
 if TYPE_CHECKING:
     # Only for types: the command imports this module, and schemathesis takes a second to import.
@@ -21,8 +23,6 @@ if TYPE_CHECKING:
 
 # The textual form the spec's `format: uuid` accepts; only such a value is swapped for a pinned one.
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-# The spec's limit on `number` (3 to 20 characters).
-NUMBER_MAX_LENGTH = 20
 _NONCE_DIGITS = 6
 _COUNTER_DIGITS = 6
 
@@ -33,6 +33,19 @@ def parse_uuid(value: str, source: str) -> str:
         return str(uuid.UUID(value.strip()))
     except ValueError:
         raise UsageError(f"{source} must be a UUID, not {value!r}") from None
+
+
+def pinned_fields(spec: Spec, *, scope: str | None, owner: str | None) -> dict[str, str]:
+    """The request fields to pin, with their values: every resource's scope and owner fields."""
+    fields: dict[str, str] = {}
+    for operation in spec.operations:
+        resource = operation.semantics.resource
+        if resource is None:
+            continue
+        for name, value in ((resource.scope, scope), (resource.owner, owner)):
+            if name is not None and value is not None:
+                fields[name] = value
+    return fields
 
 
 def pin_identities(case: Case[Any], pinned: dict[str, str]) -> None:
@@ -64,12 +77,13 @@ def _is_negative(case: Case[Any]) -> bool:
     return meta is not None and meta.generation.mode.is_negative
 
 
-def unique_number(generated: str, nonce: int, count: int) -> str:
+def unique_value(generated: str, nonce: int, count: int, max_length: int | None) -> str:
     """``generated`` made unique to this run: its start, then a run nonce and a per-run counter.
 
-    A pinned workspace outlives the run, and a live API remembers what earlier runs created there,
-    so a property test's first create would often be a 409. The suffix makes that unlikely (one in
-    a million between two runs) and keeps the number within the spec's 3 to 20 characters.
+    A pinned scope outlives the run, and a live API remembers what earlier runs created there, so a
+    property test's first create of a value the spec says is unique would often be a conflict. The
+    suffix makes that unlikely (one in a million between two runs) and keeps within ``max_length``.
     """
     suffix = f"{nonce % 10**_NONCE_DIGITS:0{_NONCE_DIGITS}d}{count % 10**_COUNTER_DIGITS:0{_COUNTER_DIGITS}d}"
-    return generated[: NUMBER_MAX_LENGTH - len(suffix)] + suffix
+    keep = len(generated) if max_length is None else max(0, max_length - len(suffix))
+    return generated[:keep] + suffix

@@ -19,13 +19,14 @@ import pytest
 from phone_contract._redact import Redactor
 from phone_contract.gate import hypothesis_home
 from phone_contract.gate.conformance import ContractBroken, findings_report, install_tally_hook
+from phone_contract.gate.door_errors import TargetUnreachable
 from phone_contract.gate.door_report import door_lines, unchecked_reason
+from phone_contract.gate.lifecycle import LIFECYCLE_CHECKS
 from phone_contract.gate.progress import Progress
 from phone_contract.gate.properties import PROPERTY_CHECKS
 from phone_contract.gate.report import summary
 from phone_contract.gate.session import GateSession, open_session
 from phone_contract.gate.settings import GateSettings, token_from_env
-from phone_contract.gate.target import TargetUnreachable
 
 # The fixture every contract test uses (directly or through gate_schema): how the plugin knows them.
 # The fixtures live with the suite, in contract_tests/conftest.py.
@@ -98,9 +99,9 @@ class GatePlugin:
             f"phone-contract gate: target {settings.target_label}; {budget}; seed {settings.seed}; "
             f"max examples {settings.max_examples}; profile {settings.profile}"
         )
-        pinned = settings.pinned_fields
-        if pinned:
-            line += "; pinned " + ", ".join(f"{name} {value}" for name, value in pinned.items())
+        pinned = {"--workspace-id": settings.workspace_id, "--user-id": settings.user_id}
+        if any(pinned.values()):
+            line += "; pinned " + ", ".join(f"{name} {value}" for name, value in pinned.items() if value)
         return line
 
     @pytest.hookimpl(wrapper=True)
@@ -167,7 +168,7 @@ class GatePlugin:
             return  # no contract test ran: a summary would read as an empty pass
         # A run that sent nothing, or stopped because it could not go on, has nothing to report missing.
         if session.tally.cases and self.unreachable is None:
-            session.note_checks_not_run(PROPERTY_CHECKS)
+            session.note_checks_not_run(PROPERTY_CHECKS | LIFECYCLE_CHECKS)
             if not terminalreporter.stats.get("failed"):
                 # Green must mean the contract was checked: a pass with no valid create is no pass.
                 self.unreachable = unchecked_reason(session.gatekeeper)
@@ -176,7 +177,7 @@ class GatePlugin:
             target=session.target,
             seed=self.settings.seed,
             requests=session.gatekeeper.requests,
-            writes=session.gatekeeper.write_requests,
+            writes=session.gatekeeper.budget.write_requests,
             fingerprint=session.gatekeeper.fingerprint,
             door=door_lines(session.gatekeeper),
             no_verdict=self.unreachable,

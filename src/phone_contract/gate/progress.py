@@ -78,7 +78,7 @@ class Progress:
         budget = f"/{gatekeeper.write_budget}" if gatekeeper.write_budget is not None else ""
         return (
             f"{PREFIX}: {self._phase}; requests {gatekeeper.requests}; "
-            f"creations {gatekeeper.writes}{budget}; failures {session.tally.failures}; {elapsed:.0f}s"
+            f"creations {gatekeeper.creations}{budget}; failures {session.tally.failures}; {elapsed:.0f}s"
         )
 
     def _plain_lines(self) -> None:

@@ -11,8 +11,9 @@ from typing import Any
 
 from schemathesis import Case, Response
 
+from phone_contract._http import content_type
 from phone_contract._redact import TOKEN_PLACEHOLDER, Redactor, curl
-from phone_contract.gate.checks import contract_of
+from phone_contract.gate.checks import operation_of
 from phone_contract.gate.tally import Finding, Tally
 from phone_contract.responses import Violation, check_response, shown
 
@@ -59,8 +60,11 @@ def render_failure(
 
 
 def schema_violations(case: Case[Any], response: Response) -> list[Violation]:
-    spec = contract_of(case)
-    return check_response(response.status_code, content_type(response), response.content, spec=spec)
+    """How the answer breaks its operation's documented responses (none for an unknown operation)."""
+    operation = operation_of(case)
+    if operation is None:
+        return []
+    return check_response(operation, response.status_code, content_type(response), response.content)
 
 
 def response_lines(redactor: Redactor, response: Response) -> list[str]:
@@ -70,10 +74,10 @@ def response_lines(redactor: Redactor, response: Response) -> list[str]:
     ]
 
 
-def render_finding(finding: Finding, label: str) -> str:
-    """A finding's block: its heading (check, where, how often) and its first occurrence."""
+def render_finding(finding: Finding) -> str:
+    """A finding's block: its heading (check, operation, where, how often) and its first occurrence."""
     times = "once" if finding.count == 1 else f"{finding.count} times"
-    heading = f"contract broken ({finding.check}) on {label}: {finding.where} ({times})"
+    heading = f"contract broken ({finding.check}) on {finding.operation}: {finding.where} ({times})"
     return f"{heading}\n{finding.report}"
 
 
@@ -132,11 +136,6 @@ def _sent_as_curl(redactor: Redactor, response: Response, public_url: str) -> st
     return curl(redactor, str(request.method), public_url.rstrip("/") + path, headers, body)
 
 
-def content_type(response: Response) -> str | None:
-    values = response.headers.get("content-type")
-    return values[0] if values else None
-
-
 def summary(
     tally: Tally,
     *,
@@ -159,10 +158,12 @@ def summary(
     ]
     if tally.findings:
         groups = f"{len(tally.findings)} group{'' if len(tally.findings) == 1 else 's'}"
-        lines.append(f"  failures: {tally.failures} in {groups} (check, where: count)")
+        lines.append(f"  failures: {tally.failures} in {groups} (check, operation, where: count)")
         lines += [
-            f"    {finding.check}, {finding.where}: {finding.count}"
-            for finding in sorted(tally.findings.values(), key=lambda found: (found.check, found.where))
+            f"    {finding.check}, {finding.operation}, {finding.where}: {finding.count}"
+            for finding in sorted(
+                tally.findings.values(), key=lambda found: (found.check, found.operation, found.where)
+            )
         ]
     if tally.drift_allowed:
         fields = json.dumps(sorted(tally.drift_allowed))

@@ -7,6 +7,7 @@ it (a fixture), never at import; the tests, the checks' bookkeeping and the repo
 from __future__ import annotations
 
 import math
+import random
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,22 +26,24 @@ from phone_contract._secrets import (
     SECRET_KEYS,
     TOKEN_ENV_VAR,
 )
-from phone_contract._spec import Operation, Spec, load_spec
+from phone_contract._spec import Operation, Role, Spec, load_spec
 from phone_contract.gate import checks as gate_checks
 from phone_contract.gate.deep import fully_populated
+from phone_contract.gate.door import ASGIApp, Gatekeeper
 from phone_contract.gate.door_report import save_records
-from phone_contract.gate.pinning import unique_number
+from phone_contract.gate.forwarder import Forwarder
+from phone_contract.gate.ownership import Ownership
+from phone_contract.gate.pinning import pinned_fields, unique_value
 from phone_contract.gate.settings import GateSettings, token_from_env
 from phone_contract.gate.tally import Tally
-from phone_contract.gate.target import ASGIApp, Forwarder, Gatekeeper
 from phone_contract.mock import DEFAULT_TOKEN, create_app
 
 # The schema's requests go to the gatekeeper in process; this origin never reaches a network.
 GATE_ORIGIN = "http://gate.internal"
 # Where a curl reproduction points for the embedded mock: `phone-contract mock --port 8000`.
 SERVED_MOCK_URL = "http://127.0.0.1:8000/api/v2"
-# Built-in checks that need several operations (a resource to read back or delete) or several
-# identities; the spec has one operation and one token.
+# Built-in checks that need a resource to read back or delete, or several identities: the gate's
+# own stateful properties (gate.lifecycle) judge what the spec's operations do to a resource.
 NOT_APPLICABLE = frozenset({"use_after_free", "ensure_resource_availability", "object_level_authorization"})
 
 
@@ -54,8 +57,8 @@ class GateSession:
     redactor: Redactor
     gatekeeper: Gatekeeper
     schema: Any  # schemathesis.BaseSchema; untyped in mypy (follow_imports = silent)
-    # The same operation with a request body that must be fully populated (see gate.deep).
-    deep_schema: Any
+    # Per operation that takes a JSON body: a schema whose body must be fully populated (gate.deep).
+    deep_schemas: dict[str, Any]
     checks: list[CheckFunction]
     target: str
     public_url: str
@@ -63,18 +66,27 @@ class GateSession:
     tally: Tally = field(default_factory=Tally)
     # Whether ignored_auth has seen the API refuse a created request without and with a wrong token.
     auth_enforced: bool = False
-    # Fresh workspaces (and, with a pinned workspace, unique numbers) for the stateful properties:
-    # derived from the seed against the mock, so a seed repeats; random against a live API, which
-    # remembers what earlier runs created.
+    # Fresh scopes (and, with a pinned scope, unique values) for the stateful properties: derived
+    # from the seed against the mock, so a seed repeats; random against a live API, which remembers
+    # what earlier runs created.
     namespace: uuid.UUID = field(default_factory=uuid.uuid4)
-    _workspaces: int = 0
-    _numbers: int = 0
+    _scopes: int = 0
+    _uniques: int = 0
     _tests_started: set[str] = field(default_factory=set)
+
+    @property
+    def ownership(self) -> Ownership:
+        return self.gatekeeper.ownership
+
+    @property
+    def pinned(self) -> dict[str, str]:
+        """The request fields the user pinned (a resource's scope and owner), with their values."""
+        return pinned_fields(self.spec, scope=self.settings.workspace_id, owner=self.settings.user_id)
 
     def within_share(self, test: str, fraction: float) -> bool:
         """Live: whether property ``test`` may start another example (the tests run in turn).
 
-        Its first example always starts while the budget lasts; later ones only while the writes
+        Its first example always starts while the budget lasts; later ones only while the creations
         so far stay under ``fraction`` of the budget. So a small budget still tries each kind of
         test once instead of spending it all on the first, and a large one leaves most of it to
         the schemathesis cases.
@@ -84,8 +96,8 @@ class GateSession:
             return True
         if test not in self._tests_started:
             self._tests_started.add(test)
-            return self.gatekeeper.writes < budget
-        return self.gatekeeper.writes < math.ceil(fraction * budget)
+            return self.gatekeeper.creations < budget
+        return self.gatekeeper.creations < math.ceil(fraction * budget)
 
     def note_checks_not_run(self, property_checks: frozenset[str]) -> None:
         """List each check that never ran as *not run*: no silence passes for a pass.
@@ -96,7 +108,7 @@ class GateSession:
         why = (
             "the write budget ran out before it could run"
             if self.gatekeeper.write_budget is not None
-            and self.gatekeeper.writes >= self.gatekeeper.write_budget
+            and self.gatekeeper.creations >= self.gatekeeper.write_budget
             else "no case reached it (no response it applies to came back, or --fail-fast stopped the run)"
         )
         ran = set(self.tally.passed) | set(self.tally.failed)
@@ -109,48 +121,49 @@ class GateSession:
         for name in sorted(expected - ran):
             self.tally.not_run.setdefault(name, why)
 
-    def fresh_workspace(self) -> str:
-        self._workspaces += 1
-        return str(uuid.uuid5(self.namespace, str(self._workspaces)))
+    def fresh_scope(self) -> str:
+        self._scopes += 1
+        return str(uuid.uuid5(self.namespace, str(self._scopes)))
 
-    def own_workspace(self) -> str:
-        """The workspace a property test creates in: the pinned one, else a fresh one."""
-        return self.settings.workspace_id or self.fresh_workspace()
+    def own_scope(self) -> str:
+        """The scope a property test creates in: the pinned one, else a fresh one."""
+        return self.settings.workspace_id or self.fresh_scope()
 
-    def other_workspace(self) -> str | None:
-        """A workspace other than :meth:`own_workspace`; None when one is pinned and no other one is."""
+    def other_scope(self) -> str | None:
+        """A scope other than :meth:`own_scope`; None when one is pinned and no other one is."""
         if self.settings.workspace_id is None:
-            return self.fresh_workspace()
+            return self.fresh_scope()
         return self.settings.other_workspace_id
 
-    def property_number(self, generated: str) -> str:
-        """The number a property test creates: as generated, unless a pinned (lasting) workspace
-        may already hold it from an earlier run or test (see pinning.unique_number)."""
+    def unique_in_run(self, generated: str, max_length: int | None) -> str:
+        """A value the spec says is unique in a scope, for a property test: as generated, unless a
+        pinned (lasting) scope may already hold it from an earlier run or test."""
         if self.settings.workspace_id is None:
             return generated
-        self._numbers += 1
-        return unique_number(generated, self.namespace.int, self._numbers)
+        self._uniques += 1
+        return unique_value(generated, self.namespace.int, self._uniques, max_length)
 
     @property
     def failed_fast(self) -> bool:
         """Whether --fail-fast has seen its failure: nothing more is sent."""
         return self.settings.fail_fast and bool(self.tally.findings)
 
-    @property
-    def operation(self) -> Operation:
-        return self.spec.require_operation()
+    def operations(self, *roles: Role) -> list[Operation]:
+        """The spec's operations of the given roles (every one without roles), in the spec's order."""
+        return [op for op in self.spec.operations if not roles or op.semantics.role in roles]
 
-    def valid_cases(self) -> Any:
-        """Hypothesis strategy of spec-valid cases of the create operation."""
-        return self._operation_of(self.schema).as_strategy(generation_mode=GenerationMode.POSITIVE)
+    def api_operation(self, operation: Operation, schema: Any = None) -> Any:
+        """Schemathesis' operation for ``operation`` (in ``schema``, default the session's)."""
+        return (schema if schema is not None else self.schema)[operation.path][operation.method.upper()]
 
-    def fully_populated_cases(self) -> Any:
-        """Valid cases with every config field and several SIP headers (see gate.deep)."""
-        return self._operation_of(self.deep_schema).as_strategy(generation_mode=GenerationMode.POSITIVE)
+    def valid_cases(self, operation: Operation) -> Any:
+        """Hypothesis strategy of spec-valid cases of ``operation``."""
+        return self.api_operation(operation).as_strategy(generation_mode=GenerationMode.POSITIVE)
 
-    def _operation_of(self, schema: Any) -> Any:
-        operation = self.operation
-        return schema[operation.path][operation.method.upper()]
+    def fully_populated_cases(self, operation: Operation) -> Any:
+        """Valid cases of ``operation`` with every optional field and several array items (gate.deep)."""
+        schema = self.deep_schemas[operation.name]
+        return self.api_operation(operation, schema).as_strategy(generation_mode=GenerationMode.POSITIVE)
 
     def close(self) -> None:
         save_records(self.gatekeeper)
@@ -176,6 +189,7 @@ class GateSession:
 def open_session(settings: GateSettings) -> GateSession:
     """The session for ``settings``. SpecError/UsageError if it cannot run; close it when done."""
     spec = load_spec(settings.spec)
+    spec.require_operations()
     if settings.live:
         token = token_from_env()
         if token is None:
@@ -199,19 +213,25 @@ def open_session(settings: GateSettings) -> GateSession:
             mock_kwargs["slow_seconds"] = settings.slow_seconds
         upstream = create_app(**mock_kwargs)
         public_url, budget = SERVED_MOCK_URL, None
+    # Minted ids repeat with the seed against the mock; against a live API they are drawn at random.
+    rng = random.SystemRandom() if settings.live else random.Random(settings.seed)
+    pinned = pinned_fields(spec, scope=settings.workspace_id, owner=settings.user_id)
     gatekeeper = Gatekeeper(
         upstream,
         redactor,
         budget,
-        door=settings.door,
         spec=spec,
+        ownership=Ownership(spec, rng),
+        door=settings.door,
         token=token,
         base_url=public_url,
-        ids_pinned=not settings.live or bool(settings.pinned_fields),
+        ids_pinned=not settings.live or bool(pinned),
     )
-    # Methods the API serves on the path outside this spec: declared on the command line, or written
-    # into the spec (x-phone-contract-served-methods, which `learn` records from evidence).
-    served = frozenset(settings.served_methods) | frozenset(spec.require_operation().served_elsewhere)
+    # Methods the API serves on a path outside this spec: declared on the command line, or written
+    # into the spec by an older `learn` (x-phone-contract-served-methods).
+    served = frozenset(settings.served_methods) | {
+        method for operation in spec.operations for method in operation.served_elsewhere
+    }
     session = GateSession(
         settings=settings,
         spec=spec,
@@ -219,7 +239,12 @@ def open_session(settings: GateSettings) -> GateSession:
         redactor=redactor,
         gatekeeper=gatekeeper,
         schema=_schema(spec.document, settings, gatekeeper, served),
-        deep_schema=_schema(fully_populated(spec), settings, gatekeeper, served),
+        deep_schemas={
+            operation.name: _schema(fully_populated(spec, operation), settings, gatekeeper, served)
+            for operation in spec.operations
+            if operation.request_schema() is not None
+            and operation.semantics.role in (Role.CREATE, Role.UPDATE)
+        },
         checks=_checks(settings),
         target=settings.target_label,
         public_url=public_url,
@@ -274,12 +299,13 @@ def _schema(
 
 def _checks(settings: GateSettings) -> list[CheckFunction]:
     load_all_checks()
+    own_names = {check.__name__ for check in gate_checks.GATE_CHECKS}
     builtin = [
         check
         for check in CHECKS.get_all()
         if callable(check)
         and not isinstance(check, type)
-        and check not in gate_checks.GATE_CHECKS
+        and check.__name__ not in own_names
         and check.__name__ not in NOT_APPLICABLE
     ]
     own = [

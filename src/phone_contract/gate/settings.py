@@ -23,7 +23,7 @@ USER_ENV_VAR = "FREYA_USER_ID"
 CI_SEED = 20261126
 DEFAULT_MAX_EXAMPLES = 40
 DEFAULT_MAX_RESPONSE_TIME = MAX_RESPONSE_TIME
-# Every POST to a live API may provision a real number; 50 is enough for one pass of the
+# Every create on a live API may provision a real number; 50 is enough for one pass of the
 # property tests and a first slice of the schemathesis cases, and small enough to clean up by hand.
 DEFAULT_WRITE_BUDGET = 50
 # The "thorough" profile: many more examples and a fresh random seed, printed so a failure repeats.
@@ -58,12 +58,6 @@ class GateSettings:
     quiet: bool = False
     # The door's limits and records (--max-requests, --rate-limit, --har, --created...).
     door: DoorSettings = field(default_factory=DoorSettings)
-
-    @property
-    def pinned_fields(self) -> dict[str, str]:
-        """The request body fields whose value the user pinned, with that value."""
-        fields = {"workspaceId": self.workspace_id, "userId": self.user_id}
-        return {name: value for name, value in fields.items() if value is not None}
 
     @property
     def live(self) -> bool:

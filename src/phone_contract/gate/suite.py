@@ -65,13 +65,7 @@ def run_suite(settings: GateSettings, junit_xml: Path | None, *, freeze_heap: bo
         session = plugin.session
         from phone_contract.gate.junit import write_junit  # noqa: PLC0415 - only when asked for
 
-        write_junit(
-            junit_xml,
-            session.tally,
-            label=session.operation.label,
-            redactor=session.redactor,
-            stopped=plugin.unreachable,
-        )
+        write_junit(junit_xml, session.tally, redactor=session.redactor, stopped=plugin.unreachable)
     if settings.door.har_path and plugin.session is not None:
         print_coverage(plugin.session, Path(settings.door.har_path))
     return exit_status(plugin, status)

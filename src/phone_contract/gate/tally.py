@@ -16,9 +16,10 @@ _ANY_INDEX = re.compile(r"\[\d+\]")
 
 @dataclass
 class Finding:
-    """One kind of failure: a check, where it failed, how often, and its first report (redacted)."""
+    """One kind of failure: a check, the operation and where it failed, how often, its first report."""
 
     check: str
+    operation: str
     where: str
     report: str
     count: int = 1
@@ -45,7 +46,7 @@ class Tally:
     drift_allowed: set[str] = field(default_factory=set)
     # Checks that could not run at all, and why: reported as such, never counted as passed.
     not_run: dict[str, str] = field(default_factory=dict)
-    findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
+    findings: dict[tuple[str, str, str], Finding] = field(default_factory=dict)
     drift: dict[tuple[str, str], DriftNote] = field(default_factory=dict)
     # Time spent in the gate's own tests (a test session may run other tests around them).
     seconds: float = 0.0
@@ -53,13 +54,15 @@ class Tally:
     def record(self, check: str, ok: bool) -> None:
         (self.passed if ok else self.failed)[check] += 1
 
-    def add_failure(self, check: str, places: list[str], report: str) -> None:
-        """Count one failure of ``check`` at each of ``places``; the first of each keeps ``report``."""
+    def add_failure(self, check: str, operation: str, places: list[str], report: str) -> None:
+        """Count one failure of ``check`` on ``operation`` at each of ``places``; the first of each keeps
+        ``report``."""
         # Items of a list fail alike: headers[0].key and headers[3].key are one kind of failure.
         for where in sorted({_ANY_INDEX.sub("[*]", place) for place in places} or {"(the response)"}):
-            finding = self.findings.get((check, where))
+            key = (check, operation, where)
+            finding = self.findings.get(key)
             if finding is None:
-                self.findings[(check, where)] = Finding(check, where, report)
+                self.findings[key] = Finding(check, operation, where, report)
             else:
                 finding.count += 1
 
@@ -70,7 +73,7 @@ class Tally:
         else:
             note.count += 1
 
-    def counts(self) -> dict[tuple[str, str], int]:
+    def counts(self) -> dict[tuple[str, str, str], int]:
         """How often each finding was seen so far."""
         return {key: finding.count for key, finding in self.findings.items()}
 

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from phone_contract._spec import Spec, properties_of
+from phone_contract._spec import Operation, properties_of
 
 Variant = Callable[[str, Mapping[str, Any]], str]
 _FALLBACK_TEXT = "Main Line"
@@ -52,11 +52,13 @@ VARIANTS: dict[str, Variant] = {
 }
 
 
-def user_string_bodies(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(variant, spec-valid body) for each variant that changes at least one field."""
-    operation = spec.require_operation()
+def user_string_bodies(operation: Operation) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(variant, spec-valid body) for each variant that changes at least one field of ``operation``'s
+    own request example."""
     schema = operation.request_schema()
-    validator = spec.validator(schema)
+    if schema is None:
+        return
+    validator = operation.spec.validator(schema)
     examples = [value for value in operation.request_examples().values() if isinstance(value, Mapping)]
     if not examples or not validator.is_valid(examples[0]):
         return
@@ -74,7 +76,9 @@ def user_string_bodies(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
             yield name, body
 
 
-def _free_text_fields(schema: Any, path: list[str]) -> Iterator[tuple[list[str], Mapping[str, Any]]]:
+def _free_text_fields(
+    schema: Any, path: list[str | int]
+) -> Iterator[tuple[list[str | int], Mapping[str, Any]]]:
     for name, child in properties_of(schema).items():
         if not isinstance(child, Mapping):
             continue
@@ -82,25 +86,37 @@ def _free_text_fields(schema: Any, path: list[str]) -> Iterator[tuple[list[str],
             yield [*path, name], child
         elif properties_of(child):
             yield from _free_text_fields(child, [*path, name])
+        elif isinstance(child.get("items"), Mapping) and properties_of(child["items"]):
+            # The first item of a list of objects (an update's items, say): the example holds one.
+            yield from _free_text_fields(child["items"], [*path, name, 0])
 
 
-def _get(body: Mapping[str, Any], path: list[str]) -> Any:
+def _get(body: Any, path: list[str | int]) -> Any:
     node: Any = body
     for key in path:
-        if not isinstance(node, Mapping):
+        if isinstance(key, int):
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+        elif isinstance(node, Mapping):
+            node = node.get(key)
+        else:
             return None
-        node = node.get(key)
     return node
 
 
-def _with(body: dict[str, Any], path: list[str], value: str) -> dict[str, Any]:
+def _with(body: dict[str, Any], path: list[str | int], value: str) -> dict[str, Any]:
     result = copy.deepcopy(body)
-    node = result
-    for key in path[:-1]:
+    node: Any = result
+    for key, after in zip(path[:-1], path[1:], strict=True):
+        if isinstance(key, int):
+            if not isinstance(node, list) or key >= len(node):
+                return body  # the example has no such item: nothing to rewrite there
+            node = node[key]
+            continue
         child = node.get(key)
-        if not isinstance(child, dict):
-            child = {}
+        if not isinstance(child, dict | list):
+            child = [] if isinstance(after, int) else {}
             node[key] = child
         node = child
-    node[path[-1]] = value
+    if isinstance(node, dict) and isinstance(path[-1], str):
+        node[path[-1]] = value
     return result

@@ -13,7 +13,7 @@
 - ``command``: the CLI edge.
 """
 
-from phone_contract.coverage import Coverage, coverage
+from phone_contract.coverage import Coverage, SpecCoverage, coverage
 from phone_contract.learn.engine import Proposal, propose
 
-__all__ = ["Coverage", "Proposal", "coverage", "propose"]
+__all__ = ["Coverage", "Proposal", "SpecCoverage", "coverage", "propose"]

@@ -45,22 +45,19 @@ class Evidence:
     redactor: Redactor
     findings: list[Finding] = field(default_factory=list)
 
-    @property
-    def operation(self) -> Operation:
-        return self.spec.require_operation()
-
-    def of_operation(self) -> Iterator[Observation]:
-        operation = self.operation
+    def of_operation(self, operation: Operation) -> Iterator[Observation]:
+        """The answered exchanges of ``operation``."""
         return (o for o in self.observations if of_operation(operation, o.exchange) and o.status is not None)
 
-    def answers(self) -> Iterator[tuple[Observation, str, dict[str, Any]]]:
-        """JSON answers with a documented JSON schema: (observation, response key, schema)."""
-        for observation in self.of_operation():
-            assert observation.status is not None
-            response = self.operation.response_for(observation.status)
-            schema = response.schema(JSON) if response is not None else None
-            if schema is not None and observation.response is not NOT_JSON and is_json(observation):
-                yield observation, response.key if response else "", schema
+    def answers(self) -> Iterator[tuple[Observation, Operation, str, dict[str, Any]]]:
+        """JSON answers with a documented JSON schema: (observation, operation, response key, schema)."""
+        for operation in self.spec.operations:
+            for observation in self.of_operation(operation):
+                assert observation.status is not None
+                response = operation.response_for(observation.status)
+                schema = response.schema(JSON) if response is not None else None
+                if schema is not None and observation.response is not NOT_JSON and is_json(observation):
+                    yield observation, operation, response.key if response else "", schema
 
 
 def refs(observations: Sequence[Observation]) -> str:

@@ -68,7 +68,7 @@ def _print(proposal: Proposal, *, wrote: bool) -> None:
                 print(f"     - {line}")
         if not wrote:
             print("Review the diff, then run again with --write to apply it.")
-    elif proposal.coverage.exchanges == 0:
+    elif proposal.coverage.exchanges == 0 and not proposal.findings:
         print(f"No exchange of {proposal.coverage.label} in the evidence: nothing to learn.")
     else:
         print(f"The spec {proposal.path} already covers the evidence: no change.")

@@ -10,9 +10,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from phone_contract._exit import UsageError
-from phone_contract._spec import SERVED_METHODS_EXTENSION, Spec
+from phone_contract._spec import OPERATION_EXTENSION, Spec
 from phone_contract.learn.schemas import Pointer
-from phone_contract.learn.specfile import SpecFile, comment_of, note, put, remove, to_yaml
+from phone_contract.learn.specfile import SpecFile, note, put, remove, to_yaml
 
 
 @dataclass(frozen=True)
@@ -132,22 +132,35 @@ class AddResponse:
 
 
 @dataclass(frozen=True)
-class ServedMethods:
-    """The path item's list of methods the API serves outside this spec."""
+class AddOperation:
+    """An operation the API serves that the spec lacks, documented from its answers alone: the
+    statuses seen (status -> media type, schema, or a documented schema it shares), marked learned."""
 
     path_item: Pointer
-    methods: tuple[str, ...]
+    method: str
+    statuses: Mapping[str, tuple[str | None, Mapping[str, Any] | None, Pointer | None]]
 
     def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
         item = file.node(spec, self.path_item)
-        put(item, SERVED_METHODS_EXTENSION, to_yaml(list(self.methods)))
-        if not isinstance(item, CommentedMap):
-            return  # JSON has no comments: the list says it all
-        moved = comment_of((item, SERVED_METHODS_EXTENSION))
-        if moved is None:
-            item.yaml_add_eol_comment(text, SERVED_METHODS_EXTENSION)
-        else:
-            moved.value = f"  # {text}{moved.value}"
+        responses: dict[str, Any] = {}
+        for status, (media, schema, same_as) in self.statuses.items():
+            response: dict[str, Any] = {"description": text}
+            if media is not None:
+                body: Any = schema
+                if same_as is not None:
+                    body = copy.deepcopy(file.node(spec, same_as, through_ref=False))
+                response["content"] = {media: {"schema": body if body is not None else {}}}
+            responses[status] = response
+        if not responses:
+            # Listed in Allow, never answered: whatever it answers is all the spec can say.
+            responses["default"] = {"description": text}
+        operation = {
+            "summary": f"{self.method.upper()} (learned)",
+            "description": text,
+            OPERATION_EXTENSION: {"role": "other", "learned": text},
+            "responses": responses,
+        }
+        put(item, self.method, to_yaml(operation))
 
 
-Edit = AddProperty | Widen | DropRequired | RemoveProperty | AddResponse | ServedMethods
+Edit = AddProperty | Widen | DropRequired | RemoveProperty | AddResponse | AddOperation

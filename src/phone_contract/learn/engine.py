@@ -16,7 +16,7 @@ from pathlib import Path
 from phone_contract._exit import UsageError
 from phone_contract._redact import Redactor
 from phone_contract._spec import Spec, SpecError, parse_spec
-from phone_contract.coverage import Coverage, coverage, of_operation
+from phone_contract.coverage import SpecCoverage, coverage, of_operation
 from phone_contract.learn.change import Change, Evidence, Finding, refs
 from phone_contract.learn.evidence import Observation, redactor_for
 from phone_contract.learn.never import never_learn
@@ -43,7 +43,7 @@ class Proposal:
     new: str
     changes: tuple[Change, ...]
     findings: tuple[Finding, ...]
-    coverage: Coverage
+    coverage: SpecCoverage
 
     @property
     def diff(self) -> str:
@@ -65,7 +65,7 @@ def read_spec(path: Path) -> tuple[str, Spec]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UsageError(f"cannot read spec {path}: {reason}") from None
     spec = parse_spec(text, str(path), base_uri=path.resolve().as_uri())
-    spec.require_operation()
+    spec.require_operations()
     return text, spec
 
 
@@ -74,9 +74,8 @@ def propose(
 ) -> Proposal:
     """The smallest edit of the spec at ``path`` under which every learnable answer keeps the contract."""
     text, spec = read_spec(path)
-    operation = spec.require_operation()
     redactor = redactor_for(observations)
-    usable, findings = never_learn(operation, observations, redactor, max_response_time)
+    usable, findings = never_learn(spec, observations, redactor, max_response_time)
     file = SpecFile(path, text)
     current, changes, done = spec, [], set()
     last: list[Finding] = []
@@ -119,14 +118,15 @@ def _apply(change: Change, file: SpecFile, spec: Spec, today: date) -> None:
 
 def _still_broken(spec: Spec, usable: Sequence[Observation], redactor: Redactor) -> list[Finding]:
     """Answers the learned spec still calls broken, grouped by what breaks: bugs to report."""
-    operation = spec.require_operation()
     groups: dict[str, list[Observation]] = {}
-    for observation in usable:
-        if not of_operation(operation, observation.exchange) or observation.status is None:
-            continue
-        exchange = observation.exchange
-        for violation in check_response(
-            observation.status, observation.content_type, exchange.response_body, spec=spec
-        ):
-            groups.setdefault(shown(violation, redactor), []).append(observation)
+    for operation in spec.operations:
+        for observation in usable:
+            if not of_operation(operation, observation.exchange) or observation.status is None:
+                continue
+            exchange = observation.exchange
+            for violation in check_response(
+                operation, observation.status, observation.content_type, exchange.response_body
+            ):
+                what = f"{operation.label}: {shown(violation, redactor)}"
+                groups.setdefault(what, []).append(observation)
     return [Finding(f"{what} ({refs(seen)})") for what, seen in groups.items()]

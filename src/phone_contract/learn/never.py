@@ -13,7 +13,7 @@ from typing import Any
 from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
 from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED, SECRET_KEYS
-from phone_contract._spec import JSON, Operation
+from phone_contract._spec import JSON, Operation, Spec
 from phone_contract.coverage import NOT_JSON, of_operation, on_path
 from phone_contract.learn.change import Finding
 from phone_contract.learn.evidence import Observation, is_json
@@ -21,20 +21,21 @@ from phone_contract.responses import check_response, shown
 
 
 def never_learn(
-    operation: Operation, observations: Sequence[Observation], redactor: Redactor, max_response_time: float
+    spec: Spec, observations: Sequence[Observation], redactor: Redactor, max_response_time: float
 ) -> tuple[list[Observation], list[Finding]]:
     """The observations ``learn`` may learn from, and the bugs to report."""
     usable: list[Observation] = []
     findings: list[Finding] = []
     for observation in observations:
-        if not on_path(operation, observation.exchange):
+        on_spec = [op for op in spec.operations if on_path(op, observation.exchange)]
+        if not on_spec:
             continue  # another endpoint: not this spec's business
+        operation = next((op for op in on_spec if of_operation(op, observation.exchange)), None)
         bug = _bug(operation, observation, redactor)
         if bug is not None:
             findings.append(Finding(f"{observation.ref}: {bug}"))
             continue
-        mine = of_operation(operation, observation.exchange)
-        if mine and observation.exchange.elapsed > max_response_time:
+        if operation is not None and observation.exchange.elapsed > max_response_time:
             findings.append(
                 Finding(
                     f"{observation.ref}: answered in {observation.exchange.elapsed:.2f}s, "
@@ -46,7 +47,7 @@ def never_learn(
     return usable, findings
 
 
-def _bug(operation: Operation, observation: Observation, redactor: Redactor) -> str | None:
+def _bug(operation: Operation | None, observation: Observation, redactor: Redactor) -> str | None:
     status = observation.status
     if status is None:
         return None
@@ -55,7 +56,7 @@ def _bug(operation: Operation, observation: Observation, redactor: Redactor) -> 
     where = _secret(observation, redactor)
     if where is not None:
         return f"a secret (token or password) in the answer, at {where}"
-    if of_operation(operation, observation.exchange) and 200 <= status < 300:
+    if operation is not None and 200 <= status < 300:
         return _broken_success(operation, observation, redactor)
     return None
 
@@ -71,7 +72,7 @@ def _broken_success(operation: Operation, observation: Observation, redactor: Re
         return f"a {status} answer that is not JSON ({observation.content_type or 'no Content-Type'})"
     envelope = _envelope(operation, schema)
     for violation in check_response(
-        status, observation.content_type, observation.exchange.response_body, spec=operation.spec
+        operation, status, observation.content_type, observation.exchange.response_body
     ):
         if violation.path in envelope:
             return f"a {status} answer that breaks the envelope: {shown(violation, redactor)}"
@@ -79,10 +80,10 @@ def _broken_success(operation: Operation, observation: Observation, redactor: Re
 
 
 def _envelope(operation: Operation, schema: Mapping[str, Any]) -> set[str]:
-    """The body, its required top-level fields, and the path down to the created resource."""
+    """The body, its required top-level fields, and the path down to the resource(s) it holds."""
     paths = {"$", *(json_path([name]) for name in schema.get("required") or [])}
-    created = operation.created_path
-    paths |= {json_path(list(created[:depth])) for depth in range(1, len(created) + 1)}
+    answer = operation.semantics.answer
+    paths |= {json_path(list(answer[:depth])) for depth in range(1, len(answer) + 1)}
     return paths
 
 

@@ -14,7 +14,7 @@ from jsonschema import ValidationError
 
 from phone_contract._paths import json_path
 from phone_contract._secrets import SECRET_KEYS
-from phone_contract._spec import properties_of
+from phone_contract._spec import Operation, properties_of
 from phone_contract.learn.change import Change, Evidence, Finding, describe, refs, values_shown
 from phone_contract.learn.edit import AddProperty, DropRequired, RemoveProperty, Widen
 from phone_contract.learn.evidence import Observation
@@ -25,8 +25,8 @@ from phone_contract.learn.schemas import Pointer, key_paths, property_pointer, r
 _REFUSED = frozenset({400, 422})
 
 
-def _requests(evidence: Evidence, accepted: bool) -> Iterator[Observation]:
-    for observation in evidence.of_operation():
+def _requests(evidence: Evidence, operation: Operation, accepted: bool) -> Iterator[Observation]:
+    for observation in evidence.of_operation(operation):
         assert observation.status is not None
         if not observation.sent_json:
             continue
@@ -38,10 +38,15 @@ def _requests(evidence: Evidence, accepted: bool) -> Iterator[Observation]:
 
 def loosened_request_constraints(evidence: Evidence) -> list[Change]:
     """A body the spec calls invalid that the API accepted: the constraint it broke is loosened."""
-    operation = evidence.operation
+    return [change for operation in evidence.spec.operations for change in _loosened_for(evidence, operation)]
+
+
+def _loosened_for(evidence: Evidence, operation: Operation) -> list[Change]:
     schema, base = operation.request_schema(), operation.request_schema_pointer()
+    if schema is None:
+        return []
     groups: dict[tuple[Any, ...], list[tuple[Observation, ValidationError]]] = defaultdict(list)
-    for observation in _requests(evidence, accepted=True):
+    for observation in _requests(evidence, operation, accepted=True):
         for error in evidence.spec.validator(schema).iter_errors(observation.request):
             at = (*base, *error.absolute_schema_path)[:-1]
             if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -165,14 +170,19 @@ def refused_request_fields(evidence: Evidence) -> list[Change]:
     The field is isolated by comparing bodies: present in the refused one, absent from every accepted
     one, and named by the refusal if several qualify. No request is sent again: it costs no budget.
     """
-    operation = evidence.operation
+    return [change for operation in evidence.spec.operations for change in _refused_for(evidence, operation)]
+
+
+def _refused_for(evidence: Evidence, operation: Operation) -> list[Change]:
     schema, base = operation.request_schema(), operation.request_schema_pointer()
+    if schema is None:
+        return []
     validator = evidence.spec.validator(schema)
     accepted: set[tuple[str, ...]] = set()
-    for observation in _requests(evidence, accepted=True):
+    for observation in _requests(evidence, operation, accepted=True):
         accepted |= set(key_paths(observation.request))
     groups: dict[tuple[str, ...], list[Observation]] = defaultdict(list)
-    for observation in _requests(evidence, accepted=False):
+    for observation in _requests(evidence, operation, accepted=False):
         if not validator.is_valid(observation.request):
             continue  # refused rightly: the spec says so too
         if _names_a_secret(observation):
@@ -203,14 +213,14 @@ def refused_request_fields(evidence: Evidence) -> list[Change]:
         )
         changes.append(
             Change(
-                ("request-remove", field_path),
-                f"request {shown_path}: no longer accepted, removed from the request schema",
+                ("request-remove", operation.label, field_path),
+                f"{operation.label} request {shown_path}: no longer accepted, removed from the request schema",
                 f"`{name}` is no longer accepted (bodies with it are refused).",
                 (
                     f"refused ({seen[0].status}) in {refs(seen)}, the refusal naming {name!r}"
                     if _names(seen[0], name)
                     else f"refused ({seen[0].status}) in {refs(seen)}",
-                    f"never in the {sum(1 for _ in _requests(evidence, accepted=True))} accepted bodies",
+                    f"never in the {sum(1 for _ in _requests(evidence, operation, accepted=True))} accepted bodies",
                 ),
                 RemoveProperty(located[0][:-2], name, examples),
             )

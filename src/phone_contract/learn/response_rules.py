@@ -1,4 +1,4 @@
-"""Rules that learn from the API's answers: undocumented fields, wider types, new statuses, served methods."""
+"""Rules that learn from the API's answers: undocumented fields, wider types, new statuses, new operations."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from jsonschema import ValidationError
 from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
 from phone_contract._secrets import SECRET_KEYS
-from phone_contract._spec import JSON
+from phone_contract._spec import HTTP_METHODS, JSON, Operation
 from phone_contract.coverage import NOT_JSON, on_path
 from phone_contract.learn.change import Change, Evidence, describe, refs, values_shown
-from phone_contract.learn.edit import AddProperty, AddResponse, ServedMethods, Widen
+from phone_contract.learn.edit import AddOperation, AddProperty, AddResponse, Widen
 from phone_contract.learn.evidence import Observation, header, is_json
 from phone_contract.learn.infer import infer_schema, json_type
 from phone_contract.learn.schemas import Pointer, undocumented, without_secrets
@@ -28,11 +28,11 @@ _NOT_SERVED = frozenset({404, 405, 501})
 def undocumented_response_fields(evidence: Evidence) -> list[Change]:
     """A field the response schema does not name: added as optional, its schema inferred from every value."""
     groups: dict[tuple[Pointer, str], list[tuple[Observation, str, Any]]] = defaultdict(list)
-    for observation, key, schema in evidence.answers():
-        base = evidence.operation.response_schema_pointer(key)
+    for observation, operation, key, schema in evidence.answers():
+        base = operation.response_schema_pointer(key)
         assert observation.status is not None
         # The gate's own finding decides what is undocumented; the walk adds where each field belongs.
-        listed = set(undocumented_fields(observation.status, observation.response, spec=evidence.spec))
+        listed = set(undocumented_fields(operation, observation.status, observation.response))
         for at, parts, value in undocumented(schema, base, observation.response):
             if json_path(parts) in listed:
                 groups[(at, str(parts[-1]))].append((observation, json_path(parts), value))
@@ -59,8 +59,8 @@ def undocumented_response_fields(evidence: Evidence) -> list[Change]:
 def widened_response_fields(evidence: Evidence) -> list[Change]:
     """A documented field with another type, format, or null: widened just enough to admit it."""
     found: dict[Pointer, _Widening] = {}
-    for observation, key, schema in evidence.answers():
-        base = evidence.operation.response_schema_pointer(key)
+    for observation, operation, key, schema in evidence.answers():
+        base = operation.response_schema_pointer(key)
         for error in evidence.spec.validator(schema).iter_errors(observation.response):
             if error.validator not in ("type", "format", "enum"):
                 continue
@@ -119,81 +119,109 @@ class _Widening:
 
 def undocumented_statuses(evidence: Evidence) -> list[Change]:
     """An undocumented status: documented, with its body's schema (a documented one if it fits)."""
-    operation = evidence.operation
-    groups: dict[int, list[Observation]] = defaultdict(list)
-    for observation in evidence.of_operation():
-        assert observation.status is not None
-        if operation.response_for(observation.status) is None:
-            groups[observation.status].append(observation)
     changes = []
-    for status, seen in sorted(groups.items()):
-        media = next((o.media_type for o in seen if o.exchange.response_body), None)
-        schema: dict[str, Any] | None = None
-        same_as: Pointer | None = None
-        described = "no body"
-        if media is not None:
-            bodies = [o.response for o in seen if o.exchange.response_body]
-            if all(body is not NOT_JSON for body in bodies) and all(is_json(o) for o in seen):
-                same_as = _documented_schema_for(evidence, status, bodies)
-                schema = None if same_as is not None else infer_schema(without_secrets(b) for b in bodies)
-                described = f"the schema of the documented {same_as[-4]}" if same_as else "an inferred schema"
-            else:
-                schema, described = {"type": "string"}, "a text body"
-        changes.append(
-            Change(
-                key=("add-status", status),
-                summary=f"status {status}: undocumented, documented with {described}"
-                + (f" ({media})" if media else ""),
-                why=f"answered {status} {len(seen)} time(s).",
-                evidence=(f"answered in {refs(seen)}",),
-                edit=AddResponse(operation.pointer, str(status), media, schema, same_as),
+    for operation in evidence.spec.operations:
+        groups: dict[int, list[Observation]] = defaultdict(list)
+        for observation in evidence.of_operation(operation):
+            assert observation.status is not None
+            if operation.response_for(observation.status) is None:
+                groups[observation.status].append(observation)
+        for status, seen in sorted(groups.items()):
+            media, schema, same_as, described = _answer_schema(evidence, operation, status, seen)
+            changes.append(
+                Change(
+                    key=("add-status", operation.label, status),
+                    summary=f"{operation.label}: status {status}: undocumented, documented with {described}"
+                    + (f" ({media})" if media else ""),
+                    why=f"answered {status} {len(seen)} time(s).",
+                    evidence=(f"answered in {refs(seen)}",),
+                    edit=AddResponse(operation.pointer, str(status), media, schema, same_as),
+                )
             )
-        )
     return changes
 
 
-def _documented_schema_for(evidence: Evidence, status: int, bodies: Sequence[Any]) -> Pointer | None:
-    operation = evidence.operation
-    for key, response in sorted(operation.responses.items()):
-        schema = response.schema(JSON)
-        if key[:1] != str(status)[:1] or schema is None:
-            continue
-        validator = evidence.spec.validator(schema)
-        if all(validator.is_valid(body) for body in bodies):
-            return operation.response_schema_pointer(key)
+def _answer_schema(
+    evidence: Evidence, operation: Operation | None, status: int, seen: Sequence[Observation]
+) -> tuple[str | None, dict[str, Any] | None, Pointer | None, str]:
+    """How answers of ``status`` are documented: (media type, schema, documented schema it shares, words)."""
+    media = next((o.media_type for o in seen if o.exchange.response_body), None)
+    if media is None:
+        return None, None, None, "no body"
+    bodies = [o.response for o in seen if o.exchange.response_body]
+    if not (all(body is not NOT_JSON for body in bodies) and all(is_json(o) for o in seen)):
+        return media, {"type": "string"}, None, "a text body"
+    same_as = _documented_schema_for(evidence, status, bodies, operation)
+    if same_as is not None:
+        return media, None, same_as, f"the schema of the documented {same_as[-4]}"
+    return media, infer_schema(without_secrets(b) for b in bodies), None, "an inferred schema"
+
+
+def _documented_schema_for(
+    evidence: Evidence, status: int, bodies: Sequence[Any], prefer: Operation | None
+) -> Pointer | None:
+    """A documented response schema of the same class of status that every body fits: the operation's
+    own first, then any operation's of the spec (the error envelope is shared)."""
+    operations = [prefer] if prefer is not None else []
+    operations += [op for op in evidence.spec.operations if op is not prefer]
+    for operation in operations:
+        for key, response in sorted(operation.responses.items()):
+            schema = response.schema(JSON)
+            if key[:1] != str(status)[:1] or schema is None:
+                continue
+            validator = evidence.spec.validator(schema)
+            if all(validator.is_valid(body) for body in bodies):
+                return operation.response_schema_pointer(key)
     return None
 
 
-def served_methods(evidence: Evidence) -> list[Change]:
-    """Methods served on the path outside the spec (Allow, or an answer other than 404/405/501)."""
-    operation = evidence.operation
-    known = {*operation.path_methods, *operation.served_elsewhere}
-    seen: dict[str, list[Observation]] = defaultdict(list)
-    how: dict[str, set[str]] = defaultdict(set)
-    for observation in evidence.observations:
-        if not on_path(operation, observation.exchange) or observation.status is None:
-            continue
-        method = observation.exchange.method.upper()
-        if method != operation.method.upper() and observation.status not in _NOT_SERVED:
-            seen[method].append(observation)
-            how[method].add(f"answered {observation.status}")
-        allow = header(observation.exchange.response_headers, "allow") or ""
-        for listed in filter(None, (part.strip().upper() for part in allow.split(","))):
-            seen[listed].append(observation)
-            how[listed].add("listed in Allow")
-    new = sorted(method for method in seen if method not in known)
-    if not new:
-        return []
-    methods = tuple(sorted({*operation.served_elsewhere, *new}))
-    return [
-        Change(
-            key=("served-methods", methods),
-            summary=f"{operation.path}: also serves {', '.join(new)} (outside this spec; the gate will "
-            "neither probe nor flag them)",
-            why=f"{', '.join(new)} served on this path.",
-            evidence=tuple(
-                f"{method}: {', '.join(sorted(how[method]))} in {refs(seen[method])}" for method in new
-            ),
-            edit=ServedMethods(("paths", operation.path), methods),
-        )
-    ]
+def undocumented_operations(evidence: Evidence) -> list[Change]:
+    """A method the API serves on a path of the spec (it answered other than 404/405/501, or listed it
+    in Allow) that the spec does not document: documented as an operation of its own, with the
+    statuses it answered and their schemas, marked as learned. Its requests stay unknown: the gate
+    judges its answers only, and never sends it a body on a live API (see gate.ownership)."""
+    changes = []
+    for path in sorted({operation.path for operation in evidence.spec.operations}):
+        on_this_path = [op for op in evidence.spec.operations if op.path == path]
+        known = {op.method.upper() for op in on_this_path} | {
+            method for op in on_this_path for method in op.served_elsewhere
+        }
+        seen: dict[str, list[Observation]] = defaultdict(list)
+        listed: dict[str, list[Observation]] = defaultdict(list)
+        for observation in evidence.observations:
+            if observation.status is None or not any(
+                on_path(op, observation.exchange) for op in on_this_path
+            ):
+                continue
+            method = observation.exchange.method.upper()
+            if method not in known and observation.status not in _NOT_SERVED:
+                seen[method].append(observation)
+            allow = header(observation.exchange.response_headers, "allow") or ""
+            for name in filter(None, (part.strip().upper() for part in allow.split(","))):
+                if name not in known:
+                    listed[name].append(observation)
+        for method in sorted(set(seen) | set(listed)):
+            if method.lower() not in HTTP_METHODS:
+                continue
+            answers = seen.get(method, [])
+            statuses: dict[str, Any] = {}
+            for status in sorted({o.status for o in answers if o.status is not None}):
+                group = [o for o in answers if o.status == status]
+                media, schema, same_as, _ = _answer_schema(evidence, None, status, group)
+                statuses[str(status)] = (media, schema, same_as)
+            how = []
+            if answers:
+                how.append(f"answered {', '.join(sorted(statuses))} in {refs(answers)}")
+            if listed.get(method):
+                how.append(f"listed in Allow in {refs(listed[method])}")
+            changes.append(
+                Change(
+                    key=("add-operation", path, method),
+                    summary=f"{method} {path}: served but undocumented; documented from its answers "
+                    "(its requests are unknown: the gate judges its answers only)",
+                    why=f"{method} is served on this path ({'; '.join(how)}).",
+                    evidence=tuple(how),
+                    edit=AddOperation(("paths", path), method.lower(), statuses),
+                )
+            )
+    return changes

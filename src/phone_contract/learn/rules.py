@@ -9,7 +9,7 @@ from collections.abc import Callable
 from phone_contract.learn.change import Change, Evidence
 from phone_contract.learn.request_rules import loosened_request_constraints, refused_request_fields
 from phone_contract.learn.response_rules import (
-    served_methods,
+    undocumented_operations,
     undocumented_response_fields,
     undocumented_statuses,
     widened_response_fields,
@@ -20,7 +20,7 @@ RULES: tuple[Rule, ...] = (
     undocumented_response_fields,
     widened_response_fields,
     undocumented_statuses,
-    served_methods,
+    undocumented_operations,
     loosened_request_constraints,
     refused_request_fields,
 )

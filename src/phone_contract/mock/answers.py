@@ -1,37 +1,37 @@
-"""What the mock answers, built from the spec's responses at start-up: the created number, error envelopes,
-and every documented response by status and example (for ``Prefer``).
+"""What the mock answers for one operation, built from the spec's responses at start-up: the success
+envelope around the resource(s), error envelopes, and every documented response (for ``Prefer``).
 
-Only what the operation *does* is written here by hand: a fresh ``id``, ``createdAt``/``updatedAt``
-now, and the error codes. Every field, its place in the envelope and its value otherwise come from
-the spec, so adding or removing a response field in the spec changes the answers with no code change.
+Only what an operation *does* is written here by hand: a fresh ``id``, the timestamps the spec names
+(``x-phone-contract-resource``), and the fall-back error codes. Every field, its place in the envelope
+and its value otherwise come from the spec, so adding or removing a response field in the spec changes
+the answers with no code change.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from phone_contract._spec import JSON, ResponseSpec, Spec
+from phone_contract._spec import JSON, Operation, ResponseSpec, Role, properties_of
 from phone_contract.mock.asgi import dump
 from phone_contract.mock.records import new_id, rfc3339
 from phone_contract.mock.template import MISSING, Node, compile_node
 
-# The error codes the mock answers with where the spec gives none (it documents statuses, not codes).
+# HTTP's own words for an error status, where the spec documents no example with a code of its own.
 CODES = {
-    400: "validation_error",
+    400: "bad_request",
     401: "unauthorized",
     404: "not_found",
     405: "method_not_allowed",
-    409: "phone_number_exists",
+    409: "conflict",
     413: "payload_too_large",
     500: "internal_error",
 }
-# What the operation stamps on the created resource, when the response documents it.
-STAMPED = ("createdAt", "updatedAt")
 # Where a spec documents no error response at all, the mock still answers errors in this envelope.
 _FALLBACK_ERROR = {
     "type": "object",
@@ -43,6 +43,9 @@ _FALLBACK_ERROR = {
         },
     },
 }
+# A prefix an example id starts with (``pn_`` of ``pn_01J9...``): new ids look like the documented ones.
+_ID_PREFIX = re.compile(r"^[A-Za-z]+_")
+_ONE_TICK = timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,18 @@ class Documented:
 
 
 class Answers:
-    """The create operation's answers, compiled once from ``spec``.
+    """One operation's answers, compiled once from the spec.
 
     ``trust_request=False`` re-checks every sent value against the response schema before it is echoed
     (for the accept-invalid fault, whose payloads were never validated).
     """
 
-    def __init__(self, spec: Spec, *, trust_request: bool = True) -> None:
-        operation = spec.require_operation()
+    def __init__(self, operation: Operation, *, trust_request: bool = True) -> None:
         self.operation = operation
+        spec = operation.spec
+        semantics = operation.semantics
+        self.semantics = semantics
+        self.resource_spec = semantics.resource
         self.success_status = operation.success_status
         success = operation.response_for(self.success_status)
         schema = success.schema() if success is not None else None
@@ -71,44 +77,77 @@ class Answers:
         self.has_body = schema is not None
         example = _first_example(success)
         self.root = compile_node(spec, schema, "body", example)
-        self.created_path = operation.created_path
-        created_example: Any = example
-        for key in self.created_path:
-            created_example = (
-                created_example.get(key, MISSING) if isinstance(created_example, dict) else MISSING
-            )
-        created = self.root.at(self.created_path) or self.root
-        # Without the request schema, no leaf is trusted: every sent value is checked before it is echoed.
-        request = operation.request_schema() if trust_request else None
-        self.created = compile_node(spec, created.schema, created.name, created_example, request)
-        # The dicts around the created resource, from the root down: copied, never changed, per answer.
+        self.answer_path = semantics.answer if semantics.role is not Role.OTHER else ()
+        place = self.root.at(self.answer_path) if self.answer_path else None
+        # The resource as documented: the object at the answer's place, or the item of the list there.
+        node = place.items if place is not None and semantics.many else place
+        resource_example = _at_example(example, self.answer_path, semantics.many)
+        sent = _sent_schema(operation, trust_request)
+        self.resource: Node | None = (
+            compile_node(spec, node.schema, node.name, resource_example, sent) if node is not None else None
+        )
+        # The dicts around the answer's place, from the root down: copied, never changed, per answer.
         self._parents: list[Any] = []
-        node = self.root.default
-        for key in self.created_path:
-            self._parents.append(node)
-            node = node.get(key) if isinstance(node, dict) else None
-        self._id_node = (self.created.properties or {}).get("id")
+        tree = self.root.default
+        for key in self.answer_path:
+            self._parents.append(tree)
+            tree = tree.get(key) if isinstance(tree, dict) else None
+        resource = self.resource_spec
+        self._id_node = (
+            (self.resource.properties or {}).get(resource.id)
+            if self.resource is not None and resource is not None and resource.id
+            else None
+        )
+        self._id_prefix = _id_prefix(self._id_node)
         self._counter = itertools.count(1)
         self._errors = {status: self._error_shape(status) for status in CODES}
         self.documented = self._documented()
 
-    # --- the created resource -----------------------------------------------------------------------
+    # --- the resource(s) ----------------------------------------------------------------------------
 
-    def created_body(self, payload: Mapping[str, Any], now: datetime | None = None) -> Any:
-        """The success body for a valid create ``payload``: sent fields as sent, the spec's values for the
-        rest, a fresh id and the creation time."""
-        resource = self.created.answer(payload)
-        if type(resource) is dict:
-            if self._id_node is not None:
-                resource["id"] = self._new_id()
-            stamp = rfc3339(now or datetime.now(UTC))
-            for name in STAMPED:
-                if name in resource:
-                    resource[name] = stamp
-        body = resource
-        for parent, key in zip(reversed(self._parents), reversed(self.created_path), strict=True):
-            body = {**parent, key: body}
-        return body
+    def new_resource(self, payload: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        """A created resource for a valid create ``payload``: sent fields as sent, the spec's values for
+        the rest, a fresh id and the creation time where the spec names them."""
+        assert self.resource is not None
+        resource = self.resource.answer(payload)
+        assert type(resource) is dict
+        if self._id_node is not None and self.resource_spec is not None and self.resource_spec.id:
+            resource[self.resource_spec.id] = self._new_id()
+        stamp = rfc3339(now)
+        for name in self._stamps():
+            if name in resource:
+                resource[name] = stamp
+        return resource
+
+    def updated_resource(self, stored: Mapping[str, Any], item: Mapping[str, Any], now: datetime) -> Any:
+        """``stored`` with an update ``item`` merged in (objects field by field, anything else replaced);
+        what never changes kept, the update time moved forward."""
+        assert self.resource is not None and self.resource_spec is not None
+        resource = self.resource_spec
+        merged = merge(stored, {k: v for k, v in item.items() if k not in resource.unchanging})
+        answered = self.resource.answer(merged)
+        if type(answered) is dict:
+            for name in resource.unchanging:
+                if name in stored:
+                    answered[name] = stored[name]
+            if resource.updated and resource.updated in answered:
+                answered[resource.updated] = rfc3339(later(stored.get(resource.updated), now))
+        return answered
+
+    def body(self, resources: Sequence[Any]) -> Any:
+        """The success body holding ``resources`` (one, for a create) at the answer's place."""
+        inner: Any = list(resources) if self.semantics.many else resources[0]
+        if not self.answer_path:
+            return inner if self.resource is not None else self.root.default
+        for parent, key in zip(reversed(self._parents), reversed(self.answer_path), strict=True):
+            inner = {**parent, key: inner}
+        return inner
+
+    def _stamps(self) -> tuple[str, ...]:
+        resource = self.resource_spec
+        if resource is None:
+            return ()
+        return tuple(name for name in (resource.created, resource.updated) if name)
 
     def _new_id(self) -> Any:
         node = self._id_node
@@ -117,24 +156,32 @@ class Answers:
             return next(self._counter)
         if node.schema.get("format") == "uuid":
             return str(uuid.uuid4())
-        return new_id()
+        return new_id(self._id_prefix)
 
     # --- errors -------------------------------------------------------------------------------------
 
     def error(self, status: int, message: str, code: str | None = None) -> bytes:
         """The error envelope of ``status`` (its documented response, else the first documented error's)."""
         shape = self._errors.get(status) or self._error_shape(status)
-        return dump(shape.body(code or CODES.get(status, "error"), message))
+        return dump(shape.body(code or shape.code or CODES.get(status, "error"), message))
 
     def _error_shape(self, status: int) -> _ErrorShape:
         operation = self.operation
         response = operation.response_for(status)
-        if response is None or response.schema() is None:
+        own = response is not None and response.schema() is not None
+        if not own:
             fallback = [code for code in operation.error_statuses if code < 500] or operation.error_statuses
             response = operation.response_for(fallback[0]) if fallback else None
         schema = response.schema() if response is not None else None
-        node = compile_node(operation.spec, schema or _FALLBACK_ERROR, "error", _first_example(response))
-        return _ErrorShape(node, _slot(node, "code"), _slot(node, "message"))
+        example = _first_example(response)
+        node = compile_node(operation.spec, schema or _FALLBACK_ERROR, "error", example)
+        code_slot = _slot(node, "code")
+        # The code the spec's own example gives this status: the API's word for it.
+        leaf = node.at(code_slot) if own and code_slot and example is not MISSING else None
+        documented = leaf.default if leaf is not None else None
+        return _ErrorShape(
+            node, code_slot, _slot(node, "message"), documented if isinstance(documented, str) else None
+        )
 
     # --- documented responses, for Prefer -----------------------------------------------------------
 
@@ -162,18 +209,69 @@ class Answers:
         return found
 
 
+def merge(stored: Any, sent: Any) -> Any:
+    """``sent`` merged into ``stored``: objects field by field, anything else replaced (the spec's
+    decision for an update: a field left out keeps its value)."""
+    if isinstance(stored, Mapping) and isinstance(sent, Mapping):
+        return {**stored, **{key: merge(stored.get(key), value) for key, value in sent.items()}}
+    return sent
+
+
+def later(previous: Any, now: datetime) -> datetime:
+    """``now``, or one tick after ``previous`` when the clock has not moved past it: an update's time
+    never goes back, and a second update in the same millisecond still moves it."""
+    try:
+        before = datetime.fromisoformat(str(previous).replace("Z", "+00:00"))
+    except ValueError:
+        return now
+    if before.tzinfo is None:
+        return now
+    return max(now, before + _ONE_TICK)
+
+
 @dataclass(frozen=True)
 class _ErrorShape:
     node: Node
-    code: tuple[str, ...] | None
-    message: tuple[str, ...] | None
+    code_slot: tuple[str, ...] | None
+    message_slot: tuple[str, ...] | None
+    code: str | None
 
     def body(self, code: str, message: str) -> Any:
         body = self.node.default
-        for path, value in ((self.code, code), (self.message, message)):
+        for path, value in ((self.code_slot, code), (self.message_slot, message)):
             if path is not None and (leaf := self.node.at(path)) is not None and leaf.accepts(value):
                 body = _with(body, path, value)
         return body
+
+
+def _sent_schema(operation: Operation, trusted: bool) -> Mapping[str, Any] | None:
+    """The request schema of one addressed item (the body, or an update's item): where a value the
+    resource echoes was validated. None: nothing is trusted, every sent value is checked again."""
+    request = operation.request_schema()
+    semantics = operation.semantics
+    if not trusted or request is None:
+        return None
+    if semantics.items is None:
+        return request
+    node: Any = request
+    for key in semantics.items:
+        node = properties_of(node).get(key)
+    items = node.get("items") if isinstance(node, Mapping) else None
+    return items if isinstance(items, Mapping) else None
+
+
+def _id_prefix(node: Node | None) -> str:
+    example = node.default if node is not None else None
+    match = _ID_PREFIX.match(example) if isinstance(example, str) else None
+    return match.group(0) if match else ""
+
+
+def _at_example(example: Any, path: tuple[str, ...], many: bool) -> Any:
+    for key in path:
+        example = example.get(key, MISSING) if isinstance(example, dict) else MISSING
+    if many:
+        return example[0] if isinstance(example, list) and example else MISSING
+    return example
 
 
 def _slot(node: Node, name: str) -> tuple[str, ...] | None:

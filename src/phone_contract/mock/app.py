@@ -1,21 +1,20 @@
-"""The mock as a raw ASGI 3 app: routing, auth and body limits, then the create operation.
+"""The mock as a raw ASGI 3 app: routing, auth and body limits, then the operation called.
 
-Raw ASGI rather than a framework: the mock has one operation and one document to serve, and every
-request it answers runs through this file, so the benchmark sees no routing or middleware layers.
+Raw ASGI rather than a framework: every request the mock answers runs through this file, so the
+benchmark sees no routing or middleware layers. What each operation does is ``mock.operations``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from phone_contract._spec import load_spec
+from phone_contract._spec import HTTP_METHODS, Operation, Role, Spec, load_spec, properties_of
 from phone_contract.mock import faults as _faults
-from phone_contract.mock.answers import Answers
 from phone_contract.mock.asgi import (
     JSON,
     Disconnected,
@@ -28,15 +27,10 @@ from phone_contract.mock.asgi import (
     read_body,
     send_bytes,
 )
-from phone_contract.mock.prefer import PreferError, Preferred, choose, preferences
-from phone_contract.mock.store import DEFAULT_CAPACITY, NumberStore
-from phone_contract.mock.validation import (
-    MAX_BODY_BYTES,
-    BadRequest,
-    RequestValidator,
-    decode_json,
-    is_json_media_type,
-)
+from phone_contract.mock.operations import Behaviour, OperationMock, Refused, Sleep
+from phone_contract.mock.prefer import PreferError, choose, preferences
+from phone_contract.mock.store import DEFAULT_CAPACITY, ResourceStore
+from phone_contract.mock.validation import MAX_BODY_BYTES, BadRequest, decode_json, is_json_media_type
 
 # The documented development token: public on purpose, never a real credential.
 DEFAULT_TOKEN = "freya-dev-token"  # noqa: S105
@@ -47,7 +41,7 @@ _log = logging.getLogger(__name__)
 
 
 class MockApp:
-    """The stateful, spec-driven mock of ``POST /phone-numbers``. Build it with :func:`create_app`."""
+    """The stateful, spec-driven mock of every operation of a spec. Build it with :func:`create_app`."""
 
     def __init__(
         self,
@@ -58,6 +52,7 @@ class MockApp:
         capacity: int,
         slow_seconds: float,
         mount: str,
+        sleep: Sleep | None = None,
     ) -> None:
         self.fault = _faults.check_fault(fault)
         if isinstance(tokens, str) or not tokens or not all(isinstance(t, str) and t for t in tokens):
@@ -67,21 +62,40 @@ class MockApp:
         if slow_seconds < 0:
             raise ValueError(f"slow_seconds must not be negative, not {slow_seconds}")
         self._tokens = [t.encode() for t in tokens]
-        self.store = NumberStore(capacity)
         self.slow_seconds = slow_seconds
         spec = load_spec(spec_path)
-        operation = spec.require_operation()
+        self.spec = spec
+        self.mount = mount
         self._spec_bytes, spec_type = spec.serialized()
         self._spec_type = spec_type.encode()
-        self._validator = RequestValidator(spec)
-        # Compiled once here, so that a request costs a few dict builds (accept-invalid re-checks values).
-        self.answers = Answers(spec, trust_request=self.fault != "accept-invalid")
-        self._targets = _faults.FaultTargets.of(self.answers)
-        self.operation_path = mount + operation.path
+        behaviour = Behaviour(fault, slow_seconds) if sleep is None else Behaviour(fault, slow_seconds, sleep)
+        self.stores: dict[str, ResourceStore] = {}
+        self.operations = {
+            operation: OperationMock(operation, self._store_for(operation, capacity), behaviour)
+            for operation in spec.require_operations()
+        }
+        # Most requests name a path without parameters: one dict lookup finds their operation.
+        self._exact = {
+            (operation.method.upper(), mount + operation.path): mocked
+            for operation, mocked in self.operations.items()
+            if "{" not in operation.path
+        }
         self.spec_path = mount + SPEC_ROUTE
-        # Allow lists the methods the spec documents for the path, never a guess.
-        self._op_allow = ", ".join(operation.path_methods).encode()
-        self._success_status = self.answers.success_status
+        # The API's root as served: the spec's paths go under it.
+        self.root = mount
+
+    def _store_for(self, operation: Operation, capacity: int) -> ResourceStore | None:
+        """One store per kind of resource (its documented fields), shared by the operations on it."""
+        resource = operation.semantics.resource
+        if resource is None or operation.semantics.role is Role.OTHER:
+            return None
+        kind = json.dumps(sorted(properties_of(resource.schema)))
+        return self.stores.setdefault(kind, ResourceStore(resource, capacity))
+
+    @property
+    def store(self) -> ResourceStore | None:
+        """The store of the first kind of resource (the one most specs have)."""
+        return next(iter(self.stores.values()), None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -100,11 +114,9 @@ class MockApp:
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, method = scope["path"], scope["method"]
-        if path == self.operation_path:
-            if method != "POST":
-                await self._error(send, 405, f"Method {method} not allowed on {path}", allow=self._op_allow)
-                return
-            await self._create(scope, receive, send)
+        mocked = self._exact.get((method, path)) or self._match(method, path)
+        if mocked is not None:
+            await self._call(mocked, scope, receive, send)
         elif path == self.spec_path:
             if method not in ("GET", "HEAD"):
                 await self._error(send, 405, f"Method {method} not allowed on {path}", allow=b"GET, HEAD")
@@ -112,69 +124,74 @@ class MockApp:
             body = b"" if method == "HEAD" else self._spec_bytes
             await send_bytes(send, 200, body, self._spec_type, length=len(self._spec_bytes))
         else:
-            await self._error(send, 404, f"No such path: {path}")
+            served = self._methods_on(path)
+            if served:
+                # Allow lists the methods the spec documents for the path, never a guess.
+                allow = ", ".join(served).encode()
+                await self._error(send, 405, f"Method {method} not allowed on {path}", allow=allow)
+            else:
+                await self._error(send, 404, f"No such path: {path}")
 
-    async def _create(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def _match(self, method: str, path: str) -> OperationMock | None:
+        if self.mount and not path.startswith(self.mount + "/"):
+            return None
+        relative = path[len(self.mount) :]
+        found = [mocked for op, mocked in self.operations.items() if op.matches(method, relative)]
+        return found[0] if found else None
+
+    def _methods_on(self, path: str) -> list[str]:
+        relative = path[len(self.mount) :] if path.startswith(self.mount + "/") or not self.mount else None
+        if relative is None:
+            return []
+        methods = {op.method for op in self.operations if op.matches(op.method, relative)}
+        return [method.upper() for method in HTTP_METHODS if method in methods]
+
+    async def _call(self, mocked: OperationMock, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope["headers"])
         token = self._authorized(headers.get(b"authorization"))
-        if token is None and self.fault != "ignore-auth":
-            await self._error(send, 401, "Missing or invalid bearer token")
+        if token is None and mocked.operation.bearer_required and self.fault != "ignore-auth":
+            await self._error(send, 401, "Missing or invalid bearer token", mocked)
             return
-        payload = await self._payload(headers, receive, send)
-        if payload is None:
-            return
-        # As with Prism, a preference is honoured for a request that is authorized and valid.
-        if b"prefer" in headers and await self._preferred(scope, send):
-            return
-        refusal = self._refusal(payload)
-        if refusal is not None:
-            await self._error(send, *refusal)
-            return
-        body = created_body(payload, self.answers)
-        if self.fault is not None:
-            token_text = (token or b"").decode("latin-1")
-            body = _faults.corrupt_created(self.fault, body, token_text, self.answers, self._targets)
-        if self.fault == "slow":
-            await asyncio.sleep(self.slow_seconds)
-        status = 200 if self.fault == "wrong-status" else self._success_status
-        content_type = b"text/plain; charset=utf-8" if self.fault == "wrong-content-type" else JSON
-        await send_bytes(send, status, dump(body) if self.answers.has_body else b"", content_type)
+        try:
+            payload = await self._payload(mocked, headers, receive)
+            # As with Prism, a preference is honoured for a request that is authorized and valid.
+            if b"prefer" in headers and await self._preferred(mocked, scope, send):
+                return
+            await mocked.answer(
+                send, payload, scope.get("query_string", b""), (token or b"").decode("latin-1")
+            )
+        except BadRequest as exc:
+            await self._error(send, 400, str(exc), mocked)
+        except TooLarge:
+            await self._error(send, 413, f"Request body exceeds {MAX_BODY_BYTES} bytes", mocked)
+        except Refused as exc:
+            await self._error(send, exc.status, str(exc), mocked)
 
     async def _payload(
-        self, headers: dict[bytes, bytes], receive: Receive, send: Send
+        self, mocked: OperationMock, headers: dict[bytes, bytes], receive: Receive
     ) -> dict[str, Any] | None:
-        """The valid create payload; None once a 400 or 413 has been answered instead."""
-        try:
-            return await self._read_payload(headers, receive)
-        except BadRequest as exc:
-            await self._error(send, 400, str(exc))
-        except TooLarge:
-            await self._error(send, 413, f"Request body exceeds {MAX_BODY_BYTES} bytes")
-        return None
+        """The valid request body; None for an operation that takes none. BadRequest, TooLarge, Refused."""
+        if mocked.validator is None:
+            return None
+        content_type = headers.get(b"content-type")
+        text_type = None if content_type is None else content_type.decode("latin-1")
+        if not is_json_media_type(text_type):
+            raise BadRequest(f"content-type: expected application/json, got {text_type or 'none'}"[:300])
+        declared = headers.get(b"content-length", b"")
+        # Length first: int() of a 5000-digit header would trip Python's digit limit.
+        if declared.isdigit() and (len(declared) > 9 or int(declared) > MAX_BODY_BYTES):
+            raise TooLarge
+        return mocked.check(decode_json(await read_body(receive, MAX_BODY_BYTES)))
 
-    def _refusal(self, payload: dict[str, Any]) -> tuple[int, str] | None:
-        """Why a valid payload is not created (status, message), or None once it is stored."""
-        targets = self._targets
-        if self.fault == "reject-valid" and _faults.rejects_valid(payload, targets):
-            return 400, f"{targets.long_text}: must be at most {_faults.REJECT_VALID_MAX_LENGTH} characters"
-        if self.fault == "server-error-edge" and _faults.hits_edge(payload, targets):
-            return 500, "Internal server error"
-        # The one thing the operation remembers: a number exists once per workspace.
-        stored = self.store.add(_text(payload.get("workspaceId")), _text(payload.get("number")))
-        if not stored and self.fault != "accept-duplicate":
-            return 409, f"Phone number {payload.get('number')} already exists in this workspace"
-        return None
-
-    async def _preferred(self, scope: Scope, send: Send) -> bool:
-        """Answer what ``Prefer`` asks for, creating nothing; False if it asks for nothing we read."""
+    async def _preferred(self, mocked: OperationMock, scope: Scope, send: Send) -> bool:
+        """Answer what ``Prefer`` asks for, changing nothing; False if it asks for nothing we read."""
         wanted = preferences(value for name, value in scope["headers"] if name == b"prefer")
         if not wanted:
             return False
         try:
-            preferred: Preferred = choose(self.answers, wanted)
+            preferred = choose(mocked.answers, wanted)
         except PreferError as exc:
-            await self._error(send, 400, str(exc))
-            return True
+            raise Refused(400, str(exc)) from None
         extra = [_AUTHENTICATE] if preferred.status == 401 else []
         if preferred.body is None:
             await send({"type": "http.response.start", "status": preferred.status, "headers": extra})
@@ -183,12 +200,21 @@ class MockApp:
             await send_bytes(send, preferred.status, preferred.body, JSON, extra)
         return True
 
-    async def _error(self, send: Send, status: int, message: str, *, allow: bytes = b"") -> None:
+    async def _error(
+        self,
+        send: Send,
+        status: int,
+        message: str,
+        mocked: OperationMock | None = None,
+        *,
+        allow: bytes = b"",
+    ) -> None:
         """The spec's error envelope for ``status``, with ``Allow`` (405) or ``WWW-Authenticate`` (401)."""
         extra = [(b"allow", allow)] if allow else []
         if status == 401:
             extra.append(_AUTHENTICATE)
-        await send_bytes(send, status, self.answers.error(status, message), JSON, extra)
+        answers = (mocked or next(iter(self.operations.values()))).answers
+        await send_bytes(send, status, answers.error(status, message), JSON, extra)
 
     def _authorized(self, header: bytes | None) -> bytes | None:
         """The bearer token if it is one of ours; None for a missing, malformed or wrong one."""
@@ -204,34 +230,6 @@ class MockApp:
             matched |= hmac.compare_digest(token, known)
         return token if matched else None
 
-    async def _read_payload(self, headers: dict[bytes, bytes], receive: Receive) -> dict[str, Any]:
-        content_type = headers.get(b"content-type")
-        text_type = None if content_type is None else content_type.decode("latin-1")
-        if not is_json_media_type(text_type):
-            raise BadRequest(f"content-type: expected application/json, got {text_type or 'none'}"[:300])
-        declared = headers.get(b"content-length", b"")
-        # Length first: int() of a 5000-digit header would trip Python's digit limit.
-        if declared.isdigit() and (len(declared) > 9 or int(declared) > MAX_BODY_BYTES):
-            raise TooLarge
-        value = decode_json(await read_body(receive, MAX_BODY_BYTES))
-        if self.fault == "accept-invalid":
-            return _faults.salvage(value, self._targets)
-        problem = self._validator.error(value)
-        if problem is not None:
-            raise BadRequest(problem)
-        result: dict[str, Any] = value
-        return result
-
-
-def created_body(payload: dict[str, Any], answers: Answers) -> Any:
-    """The 201 body of a create the mock stores: one module-level call per stored number, which a test
-    harness may wrap to record what a whole gate run created (tests/gate/record_creates.py)."""
-    return answers.created_body(payload)
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
 
 def create_app(
     *,
@@ -241,8 +239,10 @@ def create_app(
     capacity: int = DEFAULT_CAPACITY,
     slow_seconds: float = 2.5,
     mount: str = "",
+    sleep: Sleep | None = None,
 ) -> MockApp:
-    """The mock as an ASGI app: ``POST {mount}/phone-numbers`` and the spec at ``{mount}/openapi.yaml``.
+    """The mock as an ASGI app: every operation of the spec under ``mount``, the spec at
+    ``{mount}/openapi.yaml``. ``sleep`` is what the slow fault waits with (``asyncio.sleep``).
 
     Embedded use, no network::
 
@@ -256,4 +256,13 @@ def create_app(
         capacity=capacity,
         slow_seconds=slow_seconds,
         mount=mount,
+        sleep=sleep,
     )
+
+
+def served_operations(spec: Spec) -> str:
+    """``POST /phone-numbers, PUT /phone-numbers``: what a served mock's start line lists."""
+    return ", ".join(operation.label for operation in spec.operations)
+
+
+__all__ = ["DEFAULT_TOKEN", "SPEC_ROUTE", "MockApp", "create_app", "dump", "served_operations"]

@@ -14,10 +14,11 @@ from phone_contract import _argtypes as argtypes
 from phone_contract._exit import Exit, UsageError
 from phone_contract._listen import add_listen_options, listen, shown_address
 from phone_contract._secrets import TOKEN_ENV_VAR
-from phone_contract._spec import load_spec
-from phone_contract.mock.app import DEFAULT_TOKEN, create_app
+from phone_contract._spec import Spec, load_spec
+from phone_contract.mock.answers import Answers
+from phone_contract.mock.app import DEFAULT_TOKEN, create_app, served_operations
 from phone_contract.mock.cors import origin, with_cors
-from phone_contract.mock.faults import FAULTS
+from phone_contract.mock.faults import FAULTS, FaultTargets
 from phone_contract.mock.store import DEFAULT_CAPACITY
 
 TOKEN_ENV = TOKEN_ENV_VAR  # the same variable as the gate's live token
@@ -66,18 +67,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    spec = load_spec(args.spec)
     if args.list_faults:
-        width = max(map(len, FAULTS))
-        for name, rule in FAULTS.items():
-            print(f"{name:<{width}}  {rule}")
+        _list_faults(spec)
         return Exit.OK
-    tokens = args.token or [os.environ.get(TOKEN_ENV) or DEFAULT_TOKEN]
+    from_env = os.environ.get(TOKEN_ENV)
+    tokens = args.token or [from_env or DEFAULT_TOKEN]
     if not all(tokens):
         raise UsageError("--token must not be empty")
     if args.slow_seconds < 0:
         raise UsageError("--slow-seconds must not be negative")
-    spec = load_spec(args.spec)
-    operation = spec.require_operation()
     app = create_app(
         tokens=tokens,
         fault=args.fault,
@@ -89,16 +88,38 @@ def run(args: argparse.Namespace) -> int:
     )
     served: Any = app
     if args.cors_origin:
-        served = with_cors(app, args.cors_origin, [*operation.path_methods, "GET", "HEAD"])
+        methods = [operation.method.upper() for operation in spec.operations]
+        served = with_cors(app, args.cors_origin, [*methods, "GET", "HEAD"])
     sock = listen(args.host, args.port)
-    fault_note = f", fault {args.fault}" if args.fault else ""
+    fault_note = f"; fault {args.fault}" if args.fault else ""
     print(
-        f"phone-contract mock: serving http://{shown_address(sock)}{app.operation_path} "
-        f"(spec at {app.spec_path}{fault_note}); Ctrl-C to stop",
+        f"phone-contract mock: serving http://{shown_address(sock)}{app.root} "
+        f"({served_operations(spec)}; spec at {app.spec_path}{fault_note}); "
+        f"{_token_note(args.token, from_env)}; Ctrl-C to stop",
         flush=True,
     )
     _serve(served, sock, access_log=not args.no_access_log)
     return Exit.OK
+
+
+def _token_note(given: list[str] | None, from_env: str | None) -> str:
+    """Which bearer token the mock accepts, never the token itself unless it is the public dev one."""
+    if given:
+        return f"accepts the {len(given)} token(s) given with --token"
+    if from_env:
+        return f"accepts the token in ${TOKEN_ENV}"
+    return f"accepts the token {DEFAULT_TOKEN}"
+
+
+def _list_faults(spec: Spec) -> None:
+    width = max(map(len, FAULTS))
+    for name, rule in FAULTS.items():
+        print(f"{name:<{width}}  {rule}")
+    for operation in spec.require_operations():
+        targets = FaultTargets.of(Answers(operation))
+        print(f"\nwhere they strike in {operation.label} (spec {spec.origin}):")
+        for line in targets.lines():
+            print(f"  {line}")
 
 
 def _serve(app: object, sock: socket.socket, *, access_log: bool) -> None:

@@ -1,4 +1,9 @@
-"""The named ways the mock can break the contract on purpose, to prove that the gate catches each one."""
+"""The named ways the mock can break the contract on purpose, to prove that the gate catches each one.
+
+Each fault changes exactly one behaviour of the clean mock, in every operation it can apply to; what a
+fault that names a kind of field strikes is derived from the spec (see :class:`FaultTargets`), so
+``phone-contract mock --list-faults --spec PATH`` says where each one strikes for that spec.
+"""
 
 from __future__ import annotations
 
@@ -12,27 +17,25 @@ from typing import Any
 from phone_contract.mock.answers import Answers
 from phone_contract.mock.template import Node, compile_node
 
-# name -> the one contract rule it breaks, as it reads on the project's spec; on another spec, a fault
-# that names a field strikes the field of the same kind there (see FaultTargets). Each fault changes
-# exactly one behaviour of the clean mock; everything else it answers stays as the spec says.
+# name -> the one contract rule it breaks. Every operation it can apply to breaks it.
 FAULTS: Mapping[str, str] = MappingProxyType(
     {
-        "wrong-status": "success answers 200 instead of the documented 201",
+        "wrong-status": "success answers another 2xx status than the documented one",
         "wrong-content-type": "the success body is sent as text/plain instead of application/json",
-        "field-wrong-type": 'phoneNumber.config.emergencyCalls is the string "no", not a boolean',
-        "field-missing": "the required phoneNumber.userId is left out of the success body",
-        "enum-out-of-range": 'phoneNumber.config.sipOutbound.transportProtocol is "SCTP", outside its enum',
-        "bad-datetime": 'phoneNumber.createdAt is "26/11/2026 10:15", not an RFC 3339 date-time',
-        "broken-envelope": 'the success body is {"success": true, "phoneNumber": ...}, without data.result',
-        "undocumented-field": "phoneNumber grows an undocumented carrier field (valid under the open schema)",
+        "field-wrong-type": 'a boolean (else number) field of the resource answers the string "no"',
+        "field-missing": "a required field of the resource (one the request sends, if any) is left out",
+        "enum-out-of-range": "an enum field of the resource answers a value outside its enum",
+        "bad-datetime": 'a date-time field of the resource answers "26/11/2026 10:15", not RFC 3339',
+        "broken-envelope": "the resource sits straight in the success body, without the objects around it",
+        "undocumented-field": "the resource grows an undocumented carrier field (valid under the open schema)",
         "ignore-auth": "any bearer token, or none, is accepted instead of answering 401",
-        "accept-invalid": "a body that breaks the request schema is created (201) instead of answering 400",
-        "reject-valid": "a valid number longer than 15 characters is rejected with 400",
-        "server-error-edge": "a valid body whose config.sipOutbound.headers has 2 or more items gets a 500",
-        "drop-sent-field": "a friendlyName that was sent is not echoed back in the success body",
-        "accept-duplicate": "a number that already exists in the workspace is created again (201, not 409)",
+        "accept-invalid": "a body that breaks the request schema is accepted (2xx) instead of answering 400",
+        "reject-valid": "a valid request whose top-level text field is longer than 15 characters gets 400",
+        "server-error-edge": "a valid body holding an array of 2 or more items gets a 500",
+        "drop-sent-field": "an optional text field that was sent is not echoed back in the resource",
+        "accept-duplicate": "a value the spec says is unique in its scope is accepted again (not 409)",
         "slow": "success answers only after a delay (slow_seconds, 2.5 s by default)",
-        "echo-token": "the caller's bearer token is echoed into data.message of the success body",
+        "echo-token": "the caller's bearer token is echoed into a text field of the success body",
     }
 )
 
@@ -46,10 +49,10 @@ def check_fault(name: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class FaultTargets:
-    """Where the faults that name a field strike, derived from the spec so that they work on any spec.
+    """Where the faults that name a field strike in one operation's answers, derived from the spec.
 
-    Paths are within the created resource, except ``message`` (within the success body) and those of
-    the request (``edge_array``, ``long_text``, ``text_fields``).
+    Paths are within the resource, except ``message`` (within the success body) and those of the
+    request (``edge_array``, ``long_text``, ``text_fields``). None: the fault has nothing to strike.
     """
 
     wrong_type: tuple[str, ...] | None
@@ -65,77 +68,106 @@ class FaultTargets:
 
     @classmethod
     def of(cls, answers: Answers) -> FaultTargets:
-        created, operation = answers.created, answers.operation
-        request_schema = operation.request_schema()
+        operation = answers.operation
+        request_schema = operation.request_schema() or {}
         request = compile_node(operation.spec, request_schema, "request")
-        top = created.properties or {}
-        sent_required = _required(request_schema)
-        required = _required(created.schema)
-        echoed_required = [name for name in required if name in sent_required] or required
+        resource = answers.resource
+        top = (resource.properties if resource is not None else None) or {}
+        item = _item_schema(answers)
+        sent_names = set((compile_node(operation.spec, item, "item").properties or {}) if item else ())
+        required = _required(resource.schema) if resource is not None else []
+        echoed_required = [name for name in required if name in sent_names] or required
         text_fields = tuple(
             name
             for name, node in (request.properties or {}).items()
-            if name in sent_required and _is_text(node)
+            if name in _required(request_schema) and _is_text(node)
         )
         long_text = request.find(
             lambda node: _is_text(node) and _max_length(node) > REJECT_VALID_MAX_LENGTH, depth=1
         )
-        message = answers.root.find(_is_text, skip=answers.created_path)
+        message = answers.root.find(_is_text, skip=answers.answer_path or None)
+
+        def find(wanted: Any) -> tuple[str, ...] | None:
+            return resource.find(wanted) if resource is not None else None
+
         return cls(
-            wrong_type=created.find(lambda node: _leaf(node) and node.kind == "boolean")
-            or created.find(lambda node: _leaf(node) and node.kind in ("integer", "number")),
+            wrong_type=find(lambda node: _leaf(node) and node.kind == "boolean")
+            or find(lambda node: _leaf(node) and node.kind in ("integer", "number")),
             missing=echoed_required[-1] if echoed_required else None,
-            enum=created.find(lambda node: _leaf(node) and isinstance(node.schema.get("enum"), list)),
-            datetime=created.find(lambda node: node.schema.get("format") == "date-time"),
+            enum=find(lambda node: _leaf(node) and isinstance(node.schema.get("enum"), list)),
+            datetime=find(lambda node: node.schema.get("format") == "date-time"),
             dropped=next(
                 (
                     name
                     for name, node in top.items()
-                    if name not in required and name in (request.properties or {}) and _is_text(node)
+                    if name not in required and name in sent_names and _is_text(node)
                 ),
                 None,
             ),
             undocumented=next(name for name in ("carrier", "carrier_", "carrier__") if name not in top),
-            message=message or _prefixed(answers.created_path, created.find(_is_text)),
+            message=message,
             edge_array=request.find(lambda node: node.kind == "array"),
             long_text=long_text[0] if long_text else None,
             text_fields=text_fields,
         )
 
+    def lines(self) -> list[str]:
+        """Where each fault that names a field strikes, as ``--list-faults`` prints it."""
+        shown = {
+            "field-wrong-type": self.wrong_type,
+            "field-missing": (self.missing,) if self.missing else None,
+            "enum-out-of-range": self.enum,
+            "bad-datetime": self.datetime,
+            "drop-sent-field": (self.dropped,) if self.dropped else None,
+            "undocumented-field": (self.undocumented,),
+            "echo-token": self.message,
+            "server-error-edge": self.edge_array,
+            "reject-valid": (self.long_text,) if self.long_text else None,
+        }
+        return [f"{name}: {'.'.join(path) if path else 'nothing to strike'}" for name, path in shown.items()]
 
-# A valid number longer than this is refused by the reject-valid fault.
+
+# A valid top-level text longer than this is refused by the reject-valid fault.
 REJECT_VALID_MAX_LENGTH = 15
 BAD_DATETIME = "26/11/2026 10:15"
 
 
-def corrupt_created(fault: str | None, body: Any, token: str, answers: Answers, targets: FaultTargets) -> Any:
-    """Apply a fault that changes the 201 body; the other faults act on control flow in the app."""
-    if fault is None:
+def corrupt(fault: str | None, body: Any, token: str, answers: Answers, targets: FaultTargets) -> Any:
+    """Apply a fault that changes a success body; the other faults act on control flow in the app."""
+    if fault is None or answers.resource is None:
         return body
     body = copy.deepcopy(body)  # the answer shares the spec's values; a fault must not change them
-    created = _at(body, answers.created_path)
-    if not isinstance(created, dict):
+    path = answers.answer_path
+    place = _at(body, path)
+    resources = place if answers.semantics.many else [place]
+    if not isinstance(resources, list):
         return body
-    if fault == "field-wrong-type" and targets.wrong_type:
-        _set(created, targets.wrong_type, "no")
-    elif fault == "field-missing" and targets.missing:
-        created.pop(targets.missing, None)
-    elif fault == "enum-out-of-range" and targets.enum:
-        enum = (answers.created.at(targets.enum) or answers.created).schema.get("enum") or []
-        _set(created, targets.enum, next(v for v in ("SCTP", "SCTP-1", "SCTP-2") if v not in enum))
-    elif fault == "bad-datetime" and targets.datetime:
-        _set(created, targets.datetime, BAD_DATETIME)
-    elif fault == "broken-envelope" and answers.created_path:
-        # The resource straight in the envelope, without the objects the spec puts between.
-        first, last = answers.created_path[0], answers.created_path[-1]
-        return {**{key: value for key, value in body.items() if key != first}, last: created}
-    elif fault == "undocumented-field":
-        created[targets.undocumented] = "Freya Telecom"
-    elif fault == "drop-sent-field" and targets.dropped:
-        created.pop(targets.dropped, None)
-    elif fault == "echo-token" and targets.message:
+    if fault == "broken-envelope" and path:
+        # The resource(s) straight in the envelope, without the objects the spec puts between.
+        return {**{key: value for key, value in body.items() if key != path[0]}, path[-1]: place}
+    if fault == "echo-token" and targets.message:
         _set(body, targets.message, f"{_at(body, targets.message)} (authorized by {token})")
+        return body
+    for resource in resources:
+        if isinstance(resource, dict):
+            _strike(fault, resource, answers, targets)
     return body
+
+
+def _strike(fault: str, resource: dict[str, Any], answers: Answers, targets: FaultTargets) -> None:
+    if fault == "field-wrong-type" and targets.wrong_type:
+        _set(resource, targets.wrong_type, "no")
+    elif fault == "field-missing" and targets.missing:
+        resource.pop(targets.missing, None)
+    elif fault == "enum-out-of-range" and targets.enum and answers.resource is not None:
+        enum = (answers.resource.at(targets.enum) or answers.resource).schema.get("enum") or []
+        _set(resource, targets.enum, next(v for v in ("SCTP", "SCTP-1", "SCTP-2") if v not in enum))
+    elif fault == "bad-datetime" and targets.datetime:
+        _set(resource, targets.datetime, BAD_DATETIME)
+    elif fault == "undocumented-field":
+        resource[targets.undocumented] = "Freya Telecom"
+    elif fault == "drop-sent-field" and targets.dropped:
+        resource.pop(targets.dropped, None)
 
 
 def rejects_valid(payload: Mapping[str, Any], targets: FaultTargets) -> bool:
@@ -151,12 +183,22 @@ def hits_edge(payload: Mapping[str, Any], targets: FaultTargets) -> bool:
 
 
 def salvage(value: Any, targets: FaultTargets) -> dict[str, Any]:
-    """For accept-invalid: a create payload made of an invalid body ``value``. The required text fields
+    """For accept-invalid: a payload made of an invalid body ``value``. The required text fields
     become text; every other value is echoed only where the response schema takes it (Answers checks)."""
     sent = dict(value) if isinstance(value, dict) else {}
     for name in targets.text_fields:
         sent[name] = _as_text(sent.get(name))
     return sent
+
+
+def _item_schema(answers: Answers) -> Mapping[str, Any] | None:
+    """The schema of what one addressed item of the request sends (the body, or an update's item)."""
+    request = answers.operation.request_schema()
+    items = answers.semantics.items
+    if request is None or items is None:
+        return request
+    node = compile_node(answers.operation.spec, request, "request").at(items)
+    return node.items.schema if node is not None and node.items is not None else None
 
 
 def _required(schema: Mapping[str, Any]) -> list[str]:
@@ -178,10 +220,6 @@ def _is_text(node: Node) -> bool:
 def _max_length(node: Node) -> int:
     value = node.schema.get("maxLength")
     return value if isinstance(value, int) else 0
-
-
-def _prefixed(prefix: tuple[str, ...], path: tuple[str, ...] | None) -> tuple[str, ...] | None:
-    return None if path is None else (*prefix, *path)
 
 
 def _at(tree: Any, path: tuple[str, ...]) -> Any:

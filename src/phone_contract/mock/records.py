@@ -1,4 +1,4 @@
-"""What the operation itself stamps on a created number: a fresh id, the time, and the mask of a secret."""
+"""What an operation itself stamps on a resource: a fresh id, the time, and the mask of a secret."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def new_id() -> str:
-    """``pn_``, 48 bits of milliseconds and 64 random bits in hex: sorts by creation, unique alone."""
+def new_id(prefix: str = "") -> str:
+    """``prefix``, 48 bits of milliseconds and 64 random bits in hex: sorts by creation, unique alone."""
     # Hex rather than a base32 ULID: base64.b32encode is pure Python and cost a tenth of a request.
-    return f"pn_{time.time_ns() // 1_000_000:012x}{os.urandom(8).hex()}"
+    return f"{prefix}{time.time_ns() // 1_000_000:012x}{os.urandom(8).hex()}"

@@ -1,46 +1,140 @@
-"""The mock's memory: which numbers exist in which workspace, bounded in size and safe to share."""
+"""The mock's memory: the resources it created, by id, with their unique values per scope; bounded in
+size and safe to share.
+
+What a resource is, what identifies it, where it lives and what is unique there, the spec says
+(``x-phone-contract-resource``); the store only keeps them and keeps those promises, atomically.
+"""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-# Enough for any test run or a day of offline development, small enough (~20 MB) to never matter.
-DEFAULT_CAPACITY = 100_000
+from phone_contract._spec import Resource
+
+# Enough for any test run or a day of offline development; a resource is a few kilobytes, so ~60 MB.
+DEFAULT_CAPACITY = 20_000
 
 
-class NumberStore:
-    """Numbers per workspace. When full, the oldest number is forgotten, so every answer stays in the spec.
+class NotFound(Exception):
+    """An update named an id that is no resource of its scope; ``str(exc)`` is the id."""
 
-    Refusing new numbers when full would need a status the spec does not document (507); forgetting the
-    oldest only means that re-creating a long-forgotten number answers 201 instead of 409.
+
+class Conflict(Exception):
+    """A unique value is taken in the scope; ``str(exc)`` names the value."""
+
+
+class Repeated(Exception):
+    """One request named the same id twice; ``str(exc)`` is the id."""
+
+
+class ResourceStore:
+    """Resources of one kind. When full, the oldest is forgotten, so every answer stays in the spec.
+
+    Refusing new resources when full would need a status the spec does not document (507); forgetting
+    the oldest only means that a long-forgotten number is created again, or unknown to an update.
     """
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(self, resource: Resource, capacity: int = DEFAULT_CAPACITY) -> None:
         if capacity < 1:
             raise ValueError(f"capacity must be at least 1, not {capacity}")
         self.capacity = capacity
-        self._keys: OrderedDict[tuple[str, str], None] = OrderedDict()
-        # The event loop alone would make add() atomic, but an embedded app may be driven from
-        # several threads (one event loop each), so the check-and-insert holds a real lock.
+        self._resource = resource
+        self._items: OrderedDict[Any, dict[str, Any]] = OrderedDict()
+        self._keys: dict[tuple[Any, ...], Any] = {}
+        # For a resource the spec gives no id: a key of the store's own.
+        self._serial = itertools.count()
+        # The event loop alone would make each change atomic, but an embedded app may be driven from
+        # several threads (one event loop each), so every check-and-change holds a real lock.
         self._lock = threading.Lock()
 
-    def add(self, workspace_id: str, number: str) -> bool:
-        """Remember ``number`` in ``workspace_id``; False if it was already there (a duplicate)."""
-        # UUIDs are case-insensitive (RFC 9562); numbers are compared exactly as sent.
-        key = (workspace_id.lower(), number)
-        with self._lock:
-            if key in self._keys:
-                return False
-            self._keys[key] = None
-            if len(self._keys) > self.capacity:
-                self._keys.popitem(last=False)
-            return True
-
-    def __contains__(self, key: tuple[str, str]) -> bool:
-        workspace_id, number = key
-        with self._lock:
-            return (workspace_id.lower(), number) in self._keys
-
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._items)
+
+    def create(self, resource: dict[str, Any]) -> None:
+        """Keep a new resource; Conflict if one of its scope has its unique values."""
+        key = self._resource.key(resource)
+        with self._lock:
+            if key is not None and key in self._keys:
+                raise Conflict(self._shown(resource))
+            ident = self._id(resource)
+            self._items[ident] = resource
+            if key is not None:
+                self._keys[key] = ident
+            while len(self._items) > self.capacity:
+                _, oldest = self._items.popitem(last=False)
+                self._keys.pop(self._resource.key(oldest) or (), None)
+
+    def update(
+        self,
+        scope: Any,
+        items: Sequence[Mapping[str, Any]],
+        build: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]],
+        *,
+        unique: bool = True,
+    ) -> list[dict[str, Any]]:
+        """All or nothing: each item's resource of ``scope`` rebuilt by ``build(stored, item)``, in order.
+
+        NotFound, Repeated or Conflict (and nothing changed) when one item cannot be applied;
+        ``unique=False`` lets unique values be taken twice (the accept-duplicate fault).
+        """
+        name = self._resource.id or ""
+        with self._lock:
+            stored: list[dict[str, Any]] = []
+            for item in items:
+                ident = item.get(name)
+                found = self._items.get(ident) if _hashable(ident) else None
+                if found is None or not self._in_scope(found, scope):
+                    raise NotFound(str(ident))
+                if any(other is found for other in stored):
+                    raise Repeated(str(ident))
+                stored.append(found)
+            updated = [build(old, item) for old, item in zip(stored, items, strict=True)]
+            if unique:
+                self._check_unique(stored, updated)
+            for old, new in zip(stored, updated, strict=True):
+                self._keys.pop(self._resource.key(old) or (), None)
+            for old, new in zip(stored, updated, strict=True):
+                ident = self._id(old)
+                self._items[ident] = new
+                key = self._resource.key(new)
+                if key is not None:
+                    self._keys.setdefault(key, ident)
+            return updated
+
+    def in_scope(self, scope: Any) -> list[dict[str, Any]]:
+        """Every resource of ``scope`` (all of them when the spec names no scope), oldest first."""
+        with self._lock:
+            return [item for item in self._items.values() if self._in_scope(item, scope)]
+
+    def _check_unique(self, old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]) -> None:
+        mine = {self._id(item) for item in old}
+        taken: set[tuple[Any, ...]] = set()
+        for resource in new:
+            key = self._resource.key(resource)
+            if key is None:
+                continue
+            holder = self._keys.get(key)
+            if key in taken or (holder is not None and holder not in mine):
+                raise Conflict(self._shown(resource))
+            taken.add(key)
+
+    def _in_scope(self, resource: Mapping[str, Any], scope: Any) -> bool:
+        name = self._resource.scope
+        if name is None or scope is None:
+            return True  # the spec names no scope, or the request none: every resource is in it
+        return bool(self._resource.scope_key(resource.get(name)) == self._resource.scope_key(scope))
+
+    def _id(self, resource: Mapping[str, Any]) -> Any:
+        ident = resource.get(self._resource.id) if self._resource.id else None
+        return ident if ident is not None and _hashable(ident) else ("serial", next(self._serial))
+
+    def _shown(self, resource: Mapping[str, Any]) -> str:
+        return ", ".join(str(resource.get(name)) for name in self._resource.unique)
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)

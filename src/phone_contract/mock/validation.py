@@ -1,13 +1,13 @@
 """Request checks of the mock: the JSON body is decoded defensively, then validated against the spec.
 
-The schema is the operation's own ``requestBody`` schema, taken from the spec at start-up and compiled
+The schema is an operation's own ``requestBody`` schema, taken from the spec at start-up and compiled
 once; nothing here repeats a field of it by hand.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jsonschema
@@ -87,8 +87,8 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 class RequestValidator:
     """Validates a decoded request body against one operation's JSON request schema from the spec."""
 
-    def __init__(self, spec: Spec) -> None:
-        schema = spec.standalone(spec.require_operation().request_schema())
+    def __init__(self, spec: Spec, request_schema: Mapping[str, Any]) -> None:
+        schema = spec.standalone(request_schema)
         # jsonschema_rs for speed; formats (uuid) are asserted, not just annotated.
         self._fast = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
         # The reference implementation takes over for Python values the Rust one cannot convert.

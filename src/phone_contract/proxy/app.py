@@ -19,6 +19,7 @@ import httpx
 
 from phone_contract._redact import Redactor
 from phone_contract._spec import Spec
+from phone_contract._upstream import CLIENT_DEFAULTS, Upstream, end_to_end, request_headers
 from phone_contract.har import Exchange, HarRecorder, learn_secrets
 from phone_contract.mock.answers import Answers
 from phone_contract.mock.asgi import (
@@ -32,10 +33,9 @@ from phone_contract.mock.asgi import (
     send_bytes,
 )
 from phone_contract.proxy import judge
-from phone_contract.proxy.upstream import CLIENT_DEFAULTS, Upstream, end_to_end, request_headers
 from phone_contract.responses import shown
 
-# Bodies are held whole to be judged and recorded; the create operation's are a few kilobytes.
+# Bodies are held whole to be judged and recorded; the spec's operations' are a few kilobytes.
 MAX_BODY_BYTES = 16 * 1024 * 1024
 PREFIX = "phone-contract proxy: "
 
@@ -51,7 +51,7 @@ class Tally:
 
 
 class ProxyApp:
-    """Forwards every request to ``upstream`` and judges the create operation's answers by ``spec``."""
+    """Forwards every request to ``upstream`` and judges the answers of the spec's operations by ``spec``."""
 
     def __init__(
         self,
@@ -72,7 +72,7 @@ class ProxyApp:
         self.upstream = upstream
         self.spec = spec
         # The proxy's own answers (502, 504, 413) come in the error envelope the spec documents.
-        self._envelopes = Answers(spec)
+        self._envelopes = Answers(spec.require_operations()[0])
         self.timeout = timeout
         self.tally = Tally()
         self._recorder = recorder
@@ -229,13 +229,15 @@ class ProxyApp:
         await send_bytes(send, status, self._envelopes.error(status, message, code), JSON)
 
     def _judge(self, exchange: Exchange, path: str, target: httpx.URL) -> None:
-        if not judge.is_create(self.spec, exchange.method, path, target.path):
+        operation = judge.operation_called(self.spec, exchange.method, path, target.path)
+        if operation is None:
             return
         assert exchange.status is not None  # judged only when answered
         self.tally.checked += 1
         found = judge.violations(
-            self.spec,
+            operation,
             exchange.request_headers,
+            exchange.request_body,
             exchange.status,
             exchange.response_headers,
             exchange.response_body,

@@ -15,9 +15,9 @@ from phone_contract._exit import Exit, UsageError
 from phone_contract._listen import add_listen_options, listen, shown_address
 from phone_contract._redact import Redactor
 from phone_contract._spec import load_spec
+from phone_contract._upstream import Upstream
 from phone_contract.har import HarRecorder
 from phone_contract.proxy.app import PREFIX, ProxyApp
-from phone_contract.proxy.upstream import Upstream
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     spec = load_spec(args.spec)
-    operation = spec.require_operation()
+    operations = spec.require_operations()
     redactor = Redactor()
     recorder = HarRecorder(redactor) if args.har else None
     app = ProxyApp(
@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot write HAR file {args.har}: {exc.strerror or exc}") from None
     recording = f"; recording to {args.har}" if args.har else ""
     print(
-        f"{PREFIX}http://{shown_address(sock)} -> {upstream}, checking {operation.label} "
+        f"{PREFIX}http://{shown_address(sock)} -> {upstream}, checking "
+        f"{', '.join(operation.label for operation in operations)} "
         f"against {spec.origin}{recording}; Ctrl-C to stop",
         flush=True,
     )

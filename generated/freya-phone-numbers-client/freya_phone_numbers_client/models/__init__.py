@@ -11,6 +11,7 @@ from .error_response import ErrorResponse
 from .phone_number import PhoneNumber
 from .phone_number_config import PhoneNumberConfig
 from .phone_number_config_input import PhoneNumberConfigInput
+from .phone_number_update import PhoneNumberUpdate
 from .sip_header import SipHeader
 from .sip_header_input import SipHeaderInput
 from .sip_inbound import SipInbound
@@ -18,6 +19,10 @@ from .sip_inbound_input import SipInboundInput
 from .sip_outbound import SipOutbound
 from .sip_outbound_input import SipOutboundInput
 from .transport_protocol import TransportProtocol
+from .update_phone_numbers_data import UpdatePhoneNumbersData
+from .update_phone_numbers_request import UpdatePhoneNumbersRequest
+from .update_phone_numbers_response import UpdatePhoneNumbersResponse
+from .update_phone_numbers_result import UpdatePhoneNumbersResult
 
 __all__ = (
     "Capabilities",
@@ -31,6 +36,7 @@ __all__ = (
     "PhoneNumber",
     "PhoneNumberConfig",
     "PhoneNumberConfigInput",
+    "PhoneNumberUpdate",
     "SipHeader",
     "SipHeaderInput",
     "SipInbound",
@@ -38,4 +44,8 @@ __all__ = (
     "SipOutbound",
     "SipOutboundInput",
     "TransportProtocol",
+    "UpdatePhoneNumbersData",
+    "UpdatePhoneNumbersRequest",
+    "UpdatePhoneNumbersResponse",
+    "UpdatePhoneNumbersResult",
 )

@@ -21,6 +21,8 @@ class CreatePhoneNumberResult:
         phone_number (PhoneNumber): A phone number as stored.
             Assumption (checked by the contract gate): `id`, `number`, `workspaceId`, `userId`, `createdAt` and `updatedAt`
             are always present.
+            Its `id` is its own and never changes, a number is unique in its workspace, and `updatedAt` is never before
+            `createdAt`.
     """
 
     phone_number: PhoneNumber

@@ -1,4 +1,5 @@
-"""Where the proxy forwards: the one base URL it was started with, never a host a request names.
+"""Where a request is forwarded: the one base URL given, never a host a request names (the proxy, the
+gate's door in front of a live API).
 
 A request's target is reduced to its path and query and appended to the upstream's base path, so an
 absolute URL (``GET http://elsewhere/``), a ``Host`` header or a path like ``//elsewhere/`` cannot

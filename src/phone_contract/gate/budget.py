@@ -1,0 +1,85 @@
+"""What a run may spend: creations (``--write-budget``), requests (``--max-requests``), and its pace.
+
+The write budget counts what the API may have *created* (creates answered 2xx, and creates whose
+answer was lost), never a refused write and never an update of the run's own resources; the last
+tenth is kept for the writes the contract says must be refused, so negative cases still run when
+valid ones are spent. ``sleep`` and ``clock`` are injectable, so pacing is tested without waiting.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from phone_contract.gate.door_errors import RequestLimitReached, WriteBudgetExhausted, WriteWithheld
+
+# Of the write budget, the share kept for writes the contract says the API must refuse.
+REFUSED_WRITES_RESERVE = 0.1
+
+
+class Budget:
+    """The run's allowances, and what it has spent of them."""
+
+    def __init__(
+        self,
+        write_budget: int | None,
+        *,
+        max_requests: int | None = None,
+        interval: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.write_budget = write_budget
+        self.max_requests = max_requests
+        self.interval = interval
+        self._sleep = sleep
+        self._clock = clock
+        # Every request sent, retries included; of them, the writes (any unsafe method).
+        self.requests = 0
+        self.write_requests = 0
+        # What --write-budget counts: creates answered 2xx, and creates whose answer was lost.
+        self.creations = 0
+        # Creates not sent because only the reserve for refused writes was left.
+        self.withheld = 0
+        self.write_budget_reached = False
+        self.request_limit_reached = False
+        self.last_sent: float | None = None
+
+    @property
+    def reached(self) -> bool:
+        """Whether a budget stopped the run: later cases are not sent."""
+        return self.write_budget_reached or self.request_limit_reached
+
+    def can_create(self, count: int) -> bool:
+        """Whether ``count`` more creations fit in the write budget."""
+        return self.write_budget is None or self.creations + count <= self.write_budget
+
+    def admit_create(self, *, would_create: bool) -> None:
+        """Before a request that may create: WriteBudgetExhausted, or WriteWithheld for a create a
+        conforming API would make once only the reserve for refused writes is left."""
+        budget = self.write_budget
+        if budget is None:
+            return
+        if self.creations >= budget:
+            self.write_budget_reached = True
+            raise WriteBudgetExhausted(f"write budget of {budget} reached")
+        # A valid create costs a number; a write the contract says must be refused costs nothing from
+        # a conforming API. Keeping the last tenth for the latter means the negative cases still run
+        # once the valid ones have spent the rest, and an API that accepts what it must refuse is caught.
+        if would_create and self.creations >= budget - int(budget * REFUSED_WRITES_RESERVE):
+            self.withheld += 1
+            raise WriteWithheld(f"write budget of {budget}: the rest is kept for writes that must be refused")
+
+    def admit_request(self, *, write: bool) -> None:
+        """Before each attempt: RequestLimitReached, else wait out the pace and count it."""
+        if self.max_requests is not None and self.requests >= self.max_requests:
+            self.request_limit_reached = True
+            raise RequestLimitReached(f"--max-requests {self.max_requests} reached")
+        if self.interval and self.last_sent is not None:
+            pause = self.last_sent + self.interval - self._clock()
+            if pause > 0:
+                self._sleep(pause)
+        self.last_sent = self._clock()
+        self.requests += 1
+        if write:
+            self.write_requests += 1

@@ -1,0 +1,400 @@
+"""The one door every request of the gate goes through: owned, counted, budgeted, paced, retried, recorded.
+
+Schemathesis sends its cases, and its own probes (``ignored_auth`` re-sends without and with a
+wrong token), through the transport of the schema's ASGI app; the property tests send through the
+same schemas. Making that app this gatekeeper means no request bypasses the door, whichever check
+sends it. In front of the embedded mock it passes requests straight in; in front of a live API the
+:class:`~phone_contract.gate.forwarder.Forwarder` sends them over HTTP.
+
+What the door decides, in the order a request meets it:
+
+- the run's own (``gate.ownership``): a request that could change something the run did not create
+  is not sent;
+- the write budget and ``--max-requests``, and the pace (``gate.budget``);
+- transient answers (429, 502, 503, 504, a reset or a timeout) are retried (``gate.transient``);
+- the first answers of a run show a wrong token or URL (``gate.misconfiguration``);
+- every resource created is noted (``gate.created``), and becomes the run's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Protocol
+
+from phone_contract._redact import Redactor
+from phone_contract._spec import Operation, Role, Spec
+from phone_contract.gate.budget import Budget
+from phone_contract.gate.created import CreatedResources
+from phone_contract.gate.door_errors import (
+    AnswerLost,
+    APIUnavailable,
+    NotTheRunsOwn,
+    RateLimited,
+    RequestLimitReached,
+    RunMisconfigured,
+    TargetUnreachable,
+)
+from phone_contract.gate.door_options import DoorSettings
+from phone_contract.gate.misconfiguration import FirstAnswers
+from phone_contract.gate.ownership import Ownership
+from phone_contract.gate.transient import AttemptLost, Transients, retries_allowed, retry_wait, transient_kind
+from phone_contract.mock.asgi import Message, Receive, Scope, Send, read_body, replay
+
+
+class Recorder(Protocol):
+    """What the door needs of ``phone_contract.har.HarRecorder``, imported only with ``--har``: even a
+    type-checking import would load it (schemathesis follows a module's imports to read constants)."""
+
+    def add(self, exchange: Any) -> None: ...
+
+    def write(self, path: Path) -> None: ...
+
+
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass
+class _Answer:
+    status: int = 0
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.chunks)
+
+    def header(self, name: str) -> str | None:
+        wanted = name.encode("latin-1")
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value.decode("latin-1")
+        return None
+
+
+@dataclass(frozen=True)
+class _Request:
+    method: str
+    path: str
+    body: bytes
+    authorization: str | None
+    operation: Operation | None
+    query: bytes = b""
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def write(self) -> bool:
+        return self.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+
+    @property
+    def creates(self) -> bool:
+        """Whether it calls an operation that creates (a 2xx answer costs the write budget)."""
+        return self.operation is not None and self.operation.semantics.role is Role.CREATE
+
+
+class Gatekeeper:
+    """ASGI app in front of the target: the run's own, its budgets, pace, retries and records.
+
+    ``spec`` tells which operation a request calls, what it creates and where its answer holds it.
+    ``token`` tells an authenticated request from schemathesis' probes. ``sleep`` and ``clock`` are
+    injectable, so retries and pacing are tested without waiting.
+    """
+
+    def __init__(
+        self,
+        upstream: ASGIApp,
+        redactor: Redactor,
+        write_budget: int | None,
+        *,
+        spec: Spec,
+        ownership: Ownership | None = None,
+        door: DoorSettings | None = None,
+        token: str | None = None,
+        base_url: str = "",
+        ids_pinned: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._upstream = upstream
+        self._redactor = redactor
+        self.door = door or DoorSettings()
+        self.spec = spec
+        self.ownership = ownership or Ownership(spec)
+        self._token = token
+        self._sleep = sleep
+        self._clock = clock
+        self.base_url = base_url
+        self.budget = Budget(
+            write_budget,
+            max_requests=self.door.max_requests,
+            interval=self.door.request_interval,
+            sleep=sleep,
+            clock=clock,
+        )
+        # Requests that could have changed what the run does not own, not sent.
+        self.not_owned = 0
+        # 2xx answers to a valid request with the run's token, by operation: "the contract was checked".
+        self.valid_answers: dict[str, int] = {}
+        # Seconds the last request spent in the door before its answered attempt (pacing, waits,
+        # failed attempts): the gate's time, not the API's.
+        self.waited = 0.0
+        self.transients = Transients()
+        self.created = CreatedResources()
+        self.first_answers = FirstAnswers(base_url, spec.base_path, ids_pinned=ids_pinned)
+        self._fingerprint = hashlib.sha256()
+        # Why the run stopped, once it has: no further request is sent (hypothesis replays a
+        # failing example once, and a stopped run must not reach the API again).
+        self.stopped: TargetUnreachable | None = None
+        # Every attempt, as sent and answered, for --har (None: not asked for).
+        self.recorder: Recorder | None = None
+        if self.door.har_path:
+            # Imported only when asked for: every module loaded is one more that hypothesis scans.
+            from phone_contract.har import HarRecorder  # noqa: PLC0415
+
+            self.recorder = HarRecorder(redactor)
+
+    # --- what the rest of the gate reads ----------------------------------------------------------
+
+    @property
+    def write_budget(self) -> int | None:
+        return self.budget.write_budget
+
+    @property
+    def requests(self) -> int:
+        return self.budget.requests
+
+    @property
+    def creations(self) -> int:
+        return self.budget.creations
+
+    @property
+    def budget_reached(self) -> bool:
+        return self.budget.reached
+
+    def can_create(self, count: int) -> bool:
+        return self.budget.can_create(count)
+
+    @property
+    def fingerprint(self) -> str:
+        """Digest of every request's method, path and body, in order: equal runs, equal digests."""
+        return self._fingerprint.hexdigest()[:16]
+
+    # --- the door ---------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._upstream(scope, receive, send)
+            return
+        if self.stopped is not None:
+            raise self.stopped
+        entered = self._clock()
+        body = await read_body(receive)
+        method, path = str(scope["method"]).upper(), str(scope["path"])
+        request = _Request(
+            method=method,
+            path=path,
+            body=body,
+            authorization=_header(scope, b"authorization"),
+            operation=self.spec.operation_for(method, path),
+            query=bytes(scope.get("query_string", b"")),
+        )
+        self._learn_secrets(body)
+        why = self.ownership.foreign(request.operation, method, body, bool(request.query))
+        if why is not None:
+            self.not_owned += 1
+            raise NotTheRunsOwn(f"{request.label} not sent: {why}")
+        if request.write and request.creates:
+            self.budget.admit_create(would_create=self._would_create(request))
+        for part in (method.encode(), path.encode(), body):
+            self._fingerprint.update(len(part).to_bytes(8, "big") + part)
+        try:
+            answer, lost = await self._exchange(scope, request)
+            self.waited = max(0.0, (self.budget.last_sent or entered) - entered)
+            self._settle(request, answer, lost)
+        except TargetUnreachable as stop:
+            self.stopped = stop
+            raise
+        await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+        await send({"type": "http.response.body", "body": answer.body})
+
+    def _would_create(self, request: _Request) -> bool:
+        """Whether a conforming API would create something for ``request``."""
+        operation = request.operation
+        if operation is None or not self._authenticated(request):
+            return False
+        schema = operation.request_schema()
+        if schema is None:
+            return True
+        try:
+            document = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return bool(self.spec.validator(schema).is_valid(document))
+
+    def _authenticated(self, request: _Request) -> bool:
+        return self._token is not None and request.authorization == f"Bearer {self._token}"
+
+    async def _exchange(self, scope: Scope, request: _Request) -> tuple[_Answer, bool]:
+        """The answer to judge, after retrying transient ones; whether an attempt's answer was lost."""
+        lost = False
+        retries = 0
+        comment = ""
+        while True:
+            try:
+                self.budget.admit_request(write=request.write)
+            except RequestLimitReached:
+                if lost and request.creates:
+                    self._lost_for_good(request)
+                raise
+            retry_after: str | None = None
+            try:
+                answer = await self._attempt(scope, request, comment)
+            except AttemptLost as failure:
+                kind, detail = failure.kind, str(failure)
+                lost = lost or failure.sent
+            else:
+                status_kind = transient_kind(answer.status)
+                if status_kind is None:
+                    self.transients.note(None)
+                    return answer, lost
+                kind, detail = status_kind, f"answered {answer.status}"
+                retry_after = answer.header("retry-after")
+            self.transients.note(kind)
+            if retries >= retries_allowed(kind) or self.transients.mostly_transient():
+                if lost and request.creates:
+                    self._lost_for_good(request)
+                raise self._gave_up(request, kind, retries, detail)
+            self._sleep(retry_wait(retry_after, retries))
+            retries += 1
+            comment = f"retry {retries} after {kind}"
+
+    async def _attempt(self, scope: Scope, request: _Request, comment: str) -> _Answer:
+        answer = _Answer()
+        started, began = datetime.now(UTC), time.perf_counter()
+        if self._token is not None and not self._authenticated(request):
+            comment = ", ".join(filter(None, [comment, "without the run's token (a probe of ignored_auth)"]))
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer.status = int(message["status"])
+                answer.headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                answer.chunks.append(message.get("body", b""))
+
+        try:
+            await self._upstream(scope, replay(request.body), capture)
+        except AttemptLost as failure:
+            self._record(scope, request, started, time.perf_counter() - began, comment, failure=str(failure))
+            raise
+        self._record(scope, request, started, time.perf_counter() - began, comment, answer=answer)
+        return answer
+
+    def _record(
+        self,
+        scope: Scope,
+        request: _Request,
+        started: datetime,
+        elapsed: float,
+        comment: str,
+        *,
+        answer: _Answer | None = None,
+        failure: str = "",
+    ) -> None:
+        """One attempt into the HAR recording (``--har``), redacted as it is added."""
+        if self.recorder is None:
+            return
+        from phone_contract.har import Exchange  # noqa: PLC0415 - loaded with the recorder
+
+        query = request.query.decode("latin-1")
+        self.recorder.add(
+            Exchange(
+                started=started,
+                method=request.method,
+                url=self.base_url + request.path + (f"?{query}" if query else ""),
+                request_headers=_decoded(scope.get("headers", [])),
+                request_body=request.body,
+                status=answer.status if answer is not None else None,
+                reason=_reason(answer.status) if answer is not None else failure,
+                response_headers=_decoded(answer.headers) if answer is not None else [],
+                response_body=answer.body if answer is not None else b"",
+                elapsed=elapsed,
+                comment=comment,
+            )
+        )
+
+    def _settle(self, request: _Request, answer: _Answer, lost: bool) -> None:
+        """Count and note what the answer created; stop a run whose first answers show it set up wrong."""
+        ok = 200 <= answer.status < 300
+        operation = request.operation
+        if operation is not None and ok and self._authenticated(request):
+            self.valid_answers[operation.name] = self.valid_answers.get(operation.name, 0) + 1
+        if request.creates and ok:
+            assert operation is not None
+            self.budget.creations += 1
+            resources = self.ownership.note_answer(operation, answer.body)
+            self.created.from_answer(operation, resources, request.body)
+        elif request.creates and lost and answer.status == 409:
+            assert operation is not None
+            self.budget.creations += 1
+            self.transients.conflicts_after_loss += 1
+            self.created.from_request(operation, request.body, "answer lost; 409 when re-sent")
+            raise AnswerLost(f"{request.label}: answer lost, then 409: created by the first attempt")
+        problem = self.first_answers.see(answer.status, authenticated=self._authenticated(request))
+        if problem is not None:
+            raise RunMisconfigured(problem)
+
+    def _lost_for_good(self, request: _Request) -> None:
+        """A create that may have reached the API and never got an answer: it may have created."""
+        self.budget.creations += 1
+        assert request.operation is not None
+        self.created.from_request(request.operation, request.body, "outcome unknown: the answer was lost")
+
+    def _gave_up(self, request: _Request, kind: str, retries: int, detail: str) -> TargetUnreachable:
+        where = self.base_url or "the API"
+        if kind == "429" and not self.transients.mostly_transient():
+            return RateLimited(
+                f"{where} kept answering 429 Too Many Requests ({retries} retries); "
+                "run the gate later, or with a smaller --max-examples or a --rate-limit"
+            )
+        why = (
+            f"{request.label} still failed after {retries} retries ({detail})"
+            if retries >= retries_allowed(kind)
+            else "most recent requests got transient answers"
+        )
+        return APIUnavailable(
+            f"{where} is unavailable: {why}; transient answers: {self.transients.counts()} "
+            f"in {self.requests} requests; run the gate again later"
+        )
+
+    def _learn_secrets(self, body: bytes) -> None:
+        try:
+            self._redactor.learn_from_body(json.loads(body))
+        except (ValueError, UnicodeDecodeError):
+            return  # not JSON: it carries no secret field
+
+
+def _decoded(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    return [(bytes(name).decode("latin-1"), bytes(value).decode("latin-1")) for name, value in headers]
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None

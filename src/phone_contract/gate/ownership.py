@@ -1,0 +1,248 @@
+"""What the run owns, and the rule every request that could change state is held to.
+
+On a live API the gate changes only what it created in the same run. So:
+
+- every id an update addresses is one the run created (seen in a create's answer through the door),
+  or one minted here so that it cannot exist (shaped like the spec's example id, random within it);
+- a write the spec says nothing of (an operation of role ``other``, or a method the spec does not
+  document on the path) is sent only when it addresses nothing: no body, no parameters;
+- creates are new by definition; the write budget counts them.
+
+:meth:`Ownership.address` rewrites a case before it is sent so that it keeps the rule (and so that
+valid updates find the run's resources); :meth:`Ownership.foreign` is the door's last check, which
+refuses any request that still breaks it, whichever check or probe sent it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from phone_contract._spec import Operation, Resource, Role, Spec, properties_of
+
+
+class Ownership:
+    """The resources this run created (id -> scope), the ids it minted, and the rule above."""
+
+    def __init__(self, spec: Spec, rng: random.Random | None = None) -> None:
+        self.spec = spec
+        # Seeded against the mock (a seed repeats its requests); random against a live API.
+        self._rng = rng or random.SystemRandom()
+        self._owned: dict[Any, Any] = {}
+        self._minted: set[Any] = set()
+        self._id_names = frozenset(name for resource in _resources(spec) if (name := resource.id) is not None)
+        # An id as the spec's own answers show one: minted ids take its shape.
+        self._example_ids = {name: _example_id(spec, name) for name in self._id_names}
+
+    # --- what the run owns -------------------------------------------------------------------------
+
+    def note_answer(self, operation: Operation, body: bytes) -> list[Mapping[str, Any]]:
+        """A create's 2xx answer: its resources are the run's from now on; returns them."""
+        semantics, resource = operation.semantics, operation.semantics.resource
+        if semantics.role is not Role.CREATE or resource is None or resource.id is None:
+            return []
+        found = semantics.resources_in(_json(body)) or []
+        for item in found:
+            ident = item.get(resource.id)
+            if _hashable(ident):
+                scope = resource.scope_key(item.get(resource.scope)) if resource.scope else None
+                self._owned[ident] = scope
+        return found
+
+    def owns(self, ident: Any) -> bool:
+        return _hashable(ident) and ident in self._owned
+
+    def owned_in(self, scope: Any, resource: Resource) -> list[Any]:
+        """The run's own ids in ``scope`` (all of them where the spec names no scope), oldest first."""
+        key = resource.scope_key(scope)
+        return [ident for ident, where in self._owned.items() if resource.scope is None or where == key]
+
+    def mint(self, resource: Resource) -> Any:
+        """An id that cannot exist: the spec's example id with every letter and digit drawn anew."""
+        schema = properties_of(resource.schema).get(resource.id or "")
+        example = self._example_ids.get(resource.id or "")
+        minted: Any
+        if isinstance(schema, Mapping) and schema.get("type") == "integer":
+            minted = self._rng.randrange(2**52, 2**62)
+        elif isinstance(schema, Mapping) and schema.get("format") == "uuid":
+            minted = "-".join(
+                "".join(self._rng.choice("0123456789abcdef") for _ in range(n)) for n in (8, 4, 4, 4, 12)
+            )
+        else:
+            minted = _redraw(example if isinstance(example, str) and len(example) >= 16 else "", self._rng)
+        self._minted.add(minted)
+        return minted
+
+    # --- the rule ----------------------------------------------------------------------------------
+
+    def address(self, operation: Operation | None, body: Any, *, own: bool = True) -> Any:
+        """``body`` with every id it addresses made the run's own (``own``, while any are left in its
+        scope) or minted. Where the case's scope holds none of the run's resources and the case names
+        a valid scope, it is moved to the scope of the run's newest resource, so a valid update finds
+        something of the run's to change."""
+        if operation is None or not isinstance(body, dict | list):
+            return body
+        semantics, resource = operation.semantics, operation.semantics.resource
+        if semantics.role is not Role.UPDATE or resource is None or resource.id is None:
+            return self._mint_all(body)
+        scope = semantics.scope_in(body)
+        pool = self.owned_in(scope, resource) if own else []
+        newest = next(reversed(self._owned.values()), None) if self._owned else None
+        if own and not pool and newest is not None and self._valid_scope(operation, resource, scope):
+            assert isinstance(body, dict) and resource.scope is not None
+            body = {**body, resource.scope: newest}
+            pool = self.owned_in(newest, resource)
+        items = semantics.items_in(body)
+        if items is None:
+            return self._mint_all(body)
+        rewritten = []
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and _addresses(item.get(resource.id)):
+                value = item[resource.id]
+                own_id = pool[index] if index < len(pool) and isinstance(value, str) else None
+                ident = own_id if own_id is not None else self._minted_like(value, resource)
+                item = {
+                    **self._mint_all({k: v for k, v in item.items() if k != resource.id}),
+                    resource.id: ident,
+                }
+            else:
+                item = self._mint_all(item)
+            rewritten.append(item)
+        return _with(body, semantics.items or (), rewritten)
+
+    def _valid_scope(self, operation: Operation, resource: Resource, scope: Any) -> bool:
+        """Whether ``scope`` is a value the request schema takes for the scope field: moving a case
+        whose scope is what makes it invalid would make it valid."""
+        schema = properties_of(operation.request_schema() or {}).get(resource.scope or "")
+        return isinstance(schema, Mapping) and self.spec.validator(schema).is_valid(scope)
+
+    def foreign(self, operation: Operation | None, method: str, body: bytes, has_query: bool) -> str | None:
+        """Why a request could change something the run does not own, or None when it cannot."""
+        if method.upper() in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return None
+        if operation is None or (operation.semantics.role is Role.OTHER and not operation.safe):
+            if body.strip() or has_query or (operation is not None and "{" in operation.path):
+                what = (
+                    "an operation whose effect the spec does not say"
+                    if operation
+                    else "an undocumented method"
+                )
+                return f"{what}, sent with something to address"
+            return None
+        if operation.semantics.role is Role.CREATE:
+            return None
+        strangers = [
+            ident for ident in self._ids_in(_json(body)) if _addresses(ident) and not self._mine(ident)
+        ]
+        if strangers:
+            return f"it addresses {json.dumps(strangers[0], default=str)[:60]}, which the run did not create"
+        return None
+
+    def _mine(self, ident: Any) -> bool:
+        return _hashable(ident) and (ident in self._owned or ident in self._minted)
+
+    def _ids_in(self, value: Any) -> Iterator[Any]:
+        """Every value under a key named as a resource's id, anywhere in ``value``: whatever shape a
+        body takes, a value there may address a resource."""
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if key in self._id_names and not isinstance(item, Mapping | list):
+                    yield item
+                else:
+                    yield from self._ids_in(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from self._ids_in(item)
+
+    def _mint_all(self, value: Any) -> Any:
+        """``value`` with every id-named scalar that is not the run's own replaced by a minted one."""
+        if isinstance(value, dict):
+            result = {}
+            for key, item in value.items():
+                if key in self._id_names and _addresses(item) and not self._mine(item):
+                    result[key] = self._minted_like(item, self._resource_named(key))
+                else:
+                    result[key] = self._mint_all(item)
+            return result
+        if isinstance(value, list):
+            return [self._mint_all(item) for item in value]
+        return value
+
+    def _minted_like(self, value: Any, resource: Resource) -> Any:
+        """A minted id of ``value``'s JSON type: a case whose id has the wrong type keeps it."""
+        if isinstance(value, int):
+            minted = self._rng.randrange(2**52, 2**62)
+            self._minted.add(minted)
+            return minted
+        return self.mint(resource)
+
+    def _resource_named(self, name: str) -> Resource:
+        return next(resource for resource in _resources(self.spec) if resource.id == name)
+
+
+def _resources(spec: Spec) -> list[Resource]:
+    return [op.semantics.resource for op in spec.operations if op.semantics.resource is not None]
+
+
+def _example_id(spec: Spec, name: str) -> Any:
+    """The first id the spec's success examples show for resources whose id field is ``name``."""
+    for operation in spec.operations:
+        semantics, resource = operation.semantics, operation.semantics.resource
+        if resource is None or resource.id != name:
+            continue
+        success = operation.response_for(operation.success_status)
+        for example in (success.examples() if success is not None else {}).values():
+            for item in semantics.resources_in(example) or []:
+                if item.get(name) is not None:
+                    return item[name]
+    return None
+
+
+def _redraw(example: str, rng: random.Random) -> str:
+    """``example`` with each digit, lower- and upper-case letter drawn anew (a prefix such as ``pn_``
+    before the first underscore kept): the documented shape, a value no one has."""
+    if not example:
+        return "absent-" + "".join(rng.choice("0123456789abcdef") for _ in range(32))
+    prefix, sep, rest = example.partition("_")
+    if not sep or not prefix.isalpha():
+        prefix, sep, rest = "", "", example
+    drawn = []
+    for char in rest:
+        if char.isdigit():
+            drawn.append(rng.choice(string.digits))
+        elif char.isupper():
+            drawn.append(rng.choice(string.ascii_uppercase))
+        elif char.islower():
+            drawn.append(rng.choice(string.ascii_lowercase))
+        else:
+            drawn.append(char)
+    return prefix + sep + "".join(drawn)
+
+
+def _with(body: Any, path: tuple[str, ...], value: Any) -> Any:
+    if not path:
+        return value
+    if not isinstance(body, dict):
+        return body
+    return {**body, path[0]: _with(body.get(path[0]), path[1:], value)}
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _addresses(value: Any) -> bool:
+    """Whether a value could name a resource: a non-empty string or a number (null, true, "" cannot)."""
+    if isinstance(value, bool):
+        return False
+    return (isinstance(value, str) and value != "") or isinstance(value, int | float)
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) and not isinstance(value, bool)
