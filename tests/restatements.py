@@ -35,8 +35,8 @@ def _yaml(document: Document) -> str:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 
 
-def _operation(document: Document) -> Document:
-    operation: Document = document["paths"]["/phone-numbers"]["post"]
+def _operation(document: Document, method: str = "post") -> Document:
+    operation: Document = document["paths"]["/phone-numbers"][method]
     return operation
 
 
@@ -53,38 +53,36 @@ def _rewrite_refs(node: Any, rewrite: Callable[[str], Any]) -> Any:
 
 
 def request_body_ref(document: Document) -> dict[str, str]:
-    operation = _operation(document)
-    document.setdefault("components", {})["requestBodies"] = {"CreatePhoneNumber": operation["requestBody"]}
-    operation["requestBody"] = {"$ref": "#/components/requestBodies/CreatePhoneNumber"}
+    bodies = document.setdefault("components", {}).setdefault("requestBodies", {})
+    for method, name in (("post", "CreatePhoneNumber"), ("put", "UpdatePhoneNumbers")):
+        operation = _operation(document, method)
+        bodies[name] = operation["requestBody"]
+        operation["requestBody"] = {"$ref": f"#/components/requestBodies/{name}"}
     return {"spec.yaml": _yaml(document)}
 
 
 def responses_ref(document: Document) -> dict[str, str]:
-    operation = _operation(document)
-    names = {
-        "201": "Created",
-        "400": "BadRequest",
-        "401": "Unauthorized",
-        "409": "Conflict",
-        "413": "TooLarge",
-    }
     responses = document.setdefault("components", {}).setdefault("responses", {})
-    for status, response in list(operation["responses"].items()):
-        name = names.get(str(status), f"Status{status}")
-        responses[name] = response
-        operation["responses"][status] = {"$ref": f"#/components/responses/{name}"}
+    for method in ("post", "put"):
+        operation = _operation(document, method)
+        for status, response in list(operation["responses"].items()):
+            name = f"{method.title()}Status{status}"
+            responses[name] = response
+            operation["responses"][status] = {"$ref": f"#/components/responses/{name}"}
     return {"spec.yaml": _yaml(document)}
 
 
 def examples_ref(document: Document) -> dict[str, str]:
-    operation = _operation(document)
     examples = document.setdefault("components", {}).setdefault("examples", {})
-    media = [operation["requestBody"]["content"]["application/json"]]
-    media += [response["content"]["application/json"] for response in operation["responses"].values()]
-    for item in media:
-        for name, example in list(item.get("examples", {}).items()):
-            examples[name] = example
-            item["examples"][name] = {"$ref": f"#/components/examples/{name}"}
+    for method in ("post", "put"):
+        operation = _operation(document, method)
+        media = [operation["requestBody"]["content"]["application/json"]]
+        media += [response["content"]["application/json"] for response in operation["responses"].values()]
+        for item in media:
+            for name, example in list(item.get("examples", {}).items()):
+                key = f"{method}-{name}"
+                examples[key] = example
+                item["examples"][name] = {"$ref": f"#/components/examples/{key}"}
     return {"spec.yaml": _yaml(document)}
 
 
@@ -122,6 +120,7 @@ def _split(schema: Document, first: list[str]) -> Document:
             part["required"] = needed
         parts.append(part)
     result: Document = {"description": schema.get("description", ""), "allOf": parts}
+    result |= {key: value for key, value in schema.items() if key.startswith("x-")}
     if schema.get("additionalProperties") is False:
         result["unevaluatedProperties"] = False
     return result
@@ -208,7 +207,22 @@ def write_restatement(name: str, folder: Path) -> Path:
 
 
 def _without_operation(document: Document) -> dict[str, str]:
-    document["paths"] = {"/other": {"get": {"responses": {"200": {"description": "ok"}}}}}
+    document["paths"] = {}
+    return {"spec.yaml": _yaml(document)}
+
+
+def _misspelt_role(document: Document) -> dict[str, str]:
+    _operation(document, "put")["x-phone-contract"]["role"] = "updat"
+    return {"spec.yaml": _yaml(document)}
+
+
+def _resource_names_no_field(document: Document) -> dict[str, str]:
+    document["components"]["schemas"]["PhoneNumber"]["x-phone-contract-resource"]["unique"] = ["phone"]
+    return {"spec.yaml": _yaml(document)}
+
+
+def _update_without_items(document: Document) -> dict[str, str]:
+    del _operation(document, "put")["x-phone-contract"]["items"]
     return {"spec.yaml": _yaml(document)}
 
 
@@ -244,9 +258,12 @@ def _missing_sibling(document: Document) -> dict[str, str]:
 
 
 UNUSABLE: dict[str, tuple[Transform, str]] = {
-    "no-operation": (_without_operation, "has no operation createPhoneNumber (POST /phone-numbers)"),
-    "no-request-body": (_without_request_body, "has no JSON request body"),
-    "xml-request-body": (_xml_request_body, "has no JSON request body"),
+    "no-operation": (_without_operation, "documents no operation"),
+    "no-request-body": (_without_request_body, "echo names 'number', which the request does not send"),
+    "xml-request-body": (_xml_request_body, "echo names 'number', which the request does not send"),
+    "misspelt-role": (_misspelt_role, "x-phone-contract at /role: 'updat' is not one of"),
+    "resource-names-no-field": (_resource_names_no_field, "unique names 'phone'"),
+    "update-without-items": (_update_without_items, "an update names its request's 'items'"),
     "example-breaks-schema": (_example_breaks_schema, "example 'mainSupportLine'"),
     "ref-nowhere": (_ref_nowhere, "points nowhere"),
     "missing-sibling": (_missing_sibling, "missing.yaml"),

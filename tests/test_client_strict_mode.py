@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from phone_contract import load_spec, responses, strict_client
 from phone_contract._paths import json_path
+from tests.operations import CREATE, UPDATE, create_op
 
 JSON = "application/json"
 STATUSES = [200, 201, 400, 401, 404, 409, 413, 418, 500, 520]
@@ -25,7 +26,7 @@ VALUES = st.recursive(LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dic
 
 
 def example(status: int) -> Any:
-    response = load_spec().operation.response_for(status)
+    response = create_op().response_for(status)
     found = response.examples(JSON) if response is not None else {}
     return copy.deepcopy(next(iter(found.values()), {}))
 
@@ -67,12 +68,17 @@ def test_one_error_class_whichever_door() -> None:
     assert issubclass(strict_client.ContractHook, strict.ContractHook)
 
 
-@given(answers())
-def test_the_packaged_contract_judges_as_the_spec_model(answer: tuple[int, str | None, bytes]) -> None:
+@given(answers(), st.sampled_from([CREATE, UPDATE]))
+def test_the_packaged_contract_judges_as_the_spec_model(
+    answer: tuple[int, str | None, bytes], name: str
+) -> None:
     status, content_type, body = answer
-    assert strict.check_response(status, content_type, body) == responses.check_response(
-        status, content_type, body
-    )
+    operation = load_spec().find_operation(name)
+    assert operation is not None
+    method, path = operation.method.upper(), f"/api/v2{operation.path}"
+    assert strict.check_response(
+        status, content_type, body, method=method, path=path
+    ) == responses.check_response(operation, status, content_type, body)
 
 
 @given(st.lists(st.integers(min_value=0) | st.text()))
@@ -80,8 +86,9 @@ def test_the_client_writes_json_paths_as_the_toolkit_does(parts: list[str | int]
     assert strict.json_path(parts) == json_path(parts)
 
 
-def test_the_packaged_contract_covers_only_the_operation() -> None:
+def test_the_packaged_contract_covers_only_the_operations() -> None:
     contract = strict.Contract.packaged()
     assert contract.covers(httpx.Request("POST", "https://freya.test/api/v2/phone-numbers"))
+    assert contract.covers(httpx.Request("PUT", "https://freya.test/api/v2/phone-numbers"))
     assert not contract.covers(httpx.Request("GET", "https://freya.test/api/v2/phone-numbers"))
     assert not contract.covers(httpx.Request("POST", "https://freya.test/api/v2/health"))

@@ -27,6 +27,7 @@ from phone_contract.codegen import (
     compare,
     generate,
 )
+from tests.operations import create_op
 
 from .restatements import UNUSABLE, write_unusable
 
@@ -109,7 +110,7 @@ def test_a_changed_field_type_fails_in_the_generated_code(
     # friendlyName appears in the request and in the stored phone number; change the request's
     # (to a type its example still keeps: a spec whose examples break it is refused, exit 2).
     nullable = "friendlyName:\n          type: [string, 'null']"
-    edit = replace_once("friendlyName:\n          type: string", nullable, 2)
+    edit = replace_once("friendlyName:\n          type: string", nullable, 3)
     changed = spec_copy(tmp_path, edit)
     assert codegen.main(["check", "--spec", str(changed)]) == 1
     out, err = capsys.readouterr()
@@ -132,7 +133,7 @@ def test_check_generated_script_passes_on_the_real_spec() -> None:
 
 def test_check_generated_script_fails_on_a_max_length_change(tmp_path: Path) -> None:
     # maxLength changes no generated line: only the recorded hash of the spec catches it.
-    spec = spec_copy(tmp_path, replace_once("maxLength: 20", "maxLength: 25"))
+    spec = spec_copy(tmp_path, replace_once("maxLength: 20", "maxLength: 25", 2))
     result = subprocess.run(
         [CHECK_SCRIPT, "--spec", str(spec)],
         cwd=ROOT,
@@ -156,21 +157,34 @@ def test_strict_mode_files_are_part_of_the_drift_gate(fresh: Path, tmp_path: Pat
     package = copy / PACKAGE
     (package / "strict.py").unlink()
     contract = json.loads((package / CONTRACT_FILE).read_text(encoding="utf-8"))
-    contract["responses"].pop("409")
+    contract["operations"][1]["responses"].pop("409")
     (package / CONTRACT_FILE).write_text(json.dumps(contract, indent=2) + "\n", encoding="utf-8")
     (package / "strict_extra.py").write_text("")
     problems = compare(fresh, copy)
     assert len(problems) == 3
     assert f"+++ regenerated/{PACKAGE}/{CONTRACT_FILE}" in problems[0]
-    assert '+    "409": {' in problems[0]
+    assert '+        "409": {' in problems[0]
     assert problems[1] == f"missing from generated/: {PACKAGE}/strict.py"
     assert problems[2] == f"not written by the generator, yet in generated/: {PACKAGE}/strict_extra.py"
 
 
 def test_the_packaged_contract_is_the_spec_models(fresh: Path) -> None:
     packaged = json.loads((fresh / PACKAGE / CONTRACT_FILE).read_text(encoding="utf-8"))
-    assert packaged == json.loads(json.dumps(packaged_contract(load_spec())))
-    assert set(packaged["responses"]) == set(load_spec().operation.documented_statuses)
+    module_of = codegen._GeneratorConfig.read(codegen.CONFIG).module_of
+    assert packaged == json.loads(json.dumps(packaged_contract(load_spec(), module_of)))
+    by_id = {operation["operationId"]: operation for operation in packaged["operations"]}
+    assert set(by_id["createPhoneNumber"]["responses"]) == set(create_op().documented_statuses)
+    assert set(by_id) == {operation.operation_id for operation in load_spec().operations}
+
+
+def test_every_operation_names_its_generated_module(fresh: Path) -> None:
+    # The generator's own naming: each module the contract names is there, and calls its operation.
+    packaged = json.loads((fresh / PACKAGE / CONTRACT_FILE).read_text(encoding="utf-8"))
+    for operation in packaged["operations"]:
+        module = fresh / PACKAGE / (operation["module"].replace(".", "/") + ".py")
+        text = module.read_text(encoding="utf-8")
+        assert f'"method": "{operation["method"].lower()}"' in text, module
+        assert f'"url": "{operation["path"]}"' in text, module
 
 
 @pytest.mark.parametrize("name", sorted(UNUSABLE))
@@ -186,7 +200,10 @@ def test_an_unusable_spec_is_one_line_and_exit_2(
 
 
 # A request field's maxLength lowered: values clients send today are refused, a major change.
-BREAKING = replace_once("maxLength: 20", "maxLength: 15")
+BREAKING = replace_once("maxLength: 20", "maxLength: 15", 2)
+# The version of the spec at HEAD (the base the check compares with), and the next major one.
+VERSION = load_spec().version
+MAJOR = f"{int(VERSION.split('.')[0]) + 1}.0.0"
 
 
 def test_a_breaking_change_without_a_major_bump_fails_the_check(
@@ -197,13 +214,13 @@ def test_a_breaking_change_without_a_major_bump_fails_the_check(
     err = capsys.readouterr().err
     assert (
         "error: the spec's changes since HEAD call for a major bump of info.version:"
-        " 1.0.0 does not make it; raise it to at least 2.0.0\n"
+        f" {VERSION} does not make it; raise it to at least {MAJOR}\n"
     ) in err
 
 
 def test_a_major_bump_satisfies_the_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bumped = spec_copy(
-        tmp_path, lambda text: replace_once("  version: 1.0.0", "  version: 2.0.0")(BREAKING(text))
+        tmp_path, lambda text: replace_once(f"  version: {VERSION}", f"  version: {MAJOR}")(BREAKING(text))
     )
     # generated/ is behind the changed spec (exit 1), but info.version moved as far as the change asks.
     assert codegen.main(["check", "--spec", str(bumped)]) == 1
@@ -213,10 +230,10 @@ def test_a_major_bump_satisfies_the_check(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_info_version_may_not_go_backwards(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    older = spec_copy(tmp_path, replace_once("  version: 1.0.0", "  version: 0.9.0"))
+    older = spec_copy(tmp_path, replace_once(f"  version: {VERSION}", "  version: 0.9.0"))
     assert codegen.main(["check", "--spec", str(older)]) == 1
     assert (
-        "error: info.version 0.9.0 is not MAJOR.MINOR.PATCH at or above HEAD's 1.0.0\n"
+        f"error: info.version 0.9.0 is not MAJOR.MINOR.PATCH at or above HEAD's {VERSION}\n"
         in capsys.readouterr().err
     )
 

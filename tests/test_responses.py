@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from phone_contract import default_spec_path, load_spec
-from phone_contract._spec import parse_spec
+from phone_contract._spec import Operation, Spec, parse_spec
 from phone_contract.responses import (
     CONTENT_TYPE_PATH,
     STATUS_PATH,
@@ -25,9 +25,15 @@ JSON = "application/json"
 PHONE = "$.data.result.phoneNumber"
 
 
+def create_operation(spec: Spec | None = None) -> Operation:
+    found = (spec or load_spec()).find_operation("createPhoneNumber")
+    assert found is not None
+    return found
+
+
 def example(status: str) -> dict[str, Any]:
     """A fresh copy of the spec's (first) example of the ``status`` response."""
-    value = next(iter(load_spec().operation.responses[status].examples().values()))
+    value = next(iter(create_operation().responses[status].examples().values()))
     assert isinstance(value, dict)
     return copy.deepcopy(value)
 
@@ -43,13 +49,13 @@ def phone(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def check(body: object, status: int = 201) -> list[Violation]:
-    return check_response(status, JSON, json.dumps(body).encode())
+    return check_response(create_operation(), status, JSON, json.dumps(body).encode())
 
 
 @pytest.mark.parametrize("status", ["201", "400", "401", "409", "413"])
 def test_the_specs_examples_keep_the_contract(status: str) -> None:
     assert check(example(status), int(status)) == []
-    assert undocumented_fields(int(status), example(status)) == []
+    assert undocumented_fields(create_operation(), int(status), example(status)) == []
 
 
 def test_a_missing_required_field_is_reported_at_its_own_path() -> None:
@@ -122,7 +128,7 @@ def test_passwords_never_appear_in_violations() -> None:
 
 @pytest.mark.parametrize("status", [418, 500, 520, 200])
 def test_an_undocumented_status_is_one_violation_and_nothing_else(status: int) -> None:
-    (violation,) = check_response(status, "text/html", b"<html>oops</html>")
+    (violation,) = check_response(create_operation(), status, "text/html", b"<html>oops</html>")
     assert violation.path == STATUS_PATH
     assert violation.actual == str(status)
     assert "201, 400, 401, 409, 413" in violation.expected
@@ -130,18 +136,23 @@ def test_an_undocumented_status_is_one_violation_and_nothing_else(status: int) -
 
 @pytest.mark.parametrize("content_type", ["text/html", None, "application/problem+json"])
 def test_a_content_type_other_than_json(content_type: str | None) -> None:
-    (violation,) = check_response(201, content_type, json.dumps(created()).encode())
+    (violation,) = check_response(create_operation(), 201, content_type, json.dumps(created()).encode())
     assert violation.path == CONTENT_TYPE_PATH
     assert violation.expected == JSON
 
 
 def test_json_with_parameters_is_json() -> None:
-    assert check_response(201, "Application/JSON; charset=utf-8", json.dumps(created()).encode()) == []
+    assert (
+        check_response(
+            create_operation(), 201, "Application/JSON; charset=utf-8", json.dumps(created()).encode()
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize("body", [b"", b"{", b"\xff\xfe\x00", b"<html>"])
 def test_a_body_that_is_not_json(body: bytes) -> None:
-    (violation,) = check_response(201, JSON, body)
+    (violation,) = check_response(create_operation(), 201, JSON, body)
     assert violation.path == "$"
     assert violation.actual.startswith("invalid JSON")
 
@@ -151,8 +162,9 @@ def test_the_schema_comes_from_the_given_spec_not_a_copy() -> None:
     document["components"]["schemas"]["PhoneNumber"]["properties"]["id"]["maxLength"] = 5
     # Its own example would break the shorter id, which the spec model refuses: drop it.
     del document["paths"]["/phone-numbers"]["post"]["responses"]["201"]["content"][JSON]["examples"]
+    del document["paths"]["/phone-numbers"]["put"]["responses"]["200"]["content"][JSON]["examples"]
     spec = parse_spec(yaml.safe_dump(document), "a spec with a shorter id")
-    assert check_response(201, JSON, json.dumps(created()).encode(), spec=spec) == [
+    assert check_response(create_operation(spec), 201, JSON, json.dumps(created()).encode()) == [
         Violation(f"{PHONE}.id", "a string of at most 5 characters", '"pn_01J9Z3K4X5W6V7T8S9R0Q1P2N3"')
     ]
     # The default spec's cached validator is untouched by another spec's.
@@ -173,7 +185,7 @@ def test_undocumented_fields_are_found_in_objects_and_array_items() -> None:
     body["traceId"] = "abc"
     phone(body)["carrier"] = "acme"
     phone(body)["config"]["sipOutbound"]["headers"][0]["secret"] = True
-    assert undocumented_fields(201, body) == [
+    assert undocumented_fields(create_operation(), 201, body) == [
         "$.data.result.phoneNumber.carrier",
         "$.data.result.phoneNumber.config.sipOutbound.headers[0].secret",
         "$.traceId",
@@ -184,14 +196,14 @@ def test_undocumented_fields_are_found_in_objects_and_array_items() -> None:
 def test_undocumented_fields_of_an_error_and_of_an_undocumented_status() -> None:
     body = example("400")
     body["error"]["details"] = []
-    assert undocumented_fields(400, body) == ["$.error.details"]
-    assert undocumented_fields(520, {"anything": 1}) == []
+    assert undocumented_fields(create_operation(), 400, body) == ["$.error.details"]
+    assert undocumented_fields(create_operation(), 520, {"anything": 1}) == []
 
 
 def test_undocumented_fields_ignores_values_of_the_wrong_shape() -> None:
     # Shape errors are check_response's to report; this must not crash on them.
-    assert undocumented_fields(201, {"success": True, "data": "oops"}) == []
-    assert undocumented_fields(201, ["not", "an", "object"]) == []
+    assert undocumented_fields(create_operation(), 201, {"success": True, "data": "oops"}) == []
+    assert undocumented_fields(create_operation(), 201, ["not", "an", "object"]) == []
 
 
 def test_json_path_quotes_keys_that_are_not_names() -> None:

@@ -18,9 +18,9 @@ from freya_phone_numbers_client.models import (
     ErrorResponse,
 )
 
-from phone_contract import load_spec
 from phone_contract.responses import STATUS_PATH, ContractViolation
 from phone_contract.strict_client import ContractHook, strict_client
+from tests.operations import create_op
 
 BASE_URL = "https://freya.test/api/v2"
 TOKEN = "test-token"
@@ -30,7 +30,7 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 
 def operation() -> dict[str, Any]:
-    return dict(load_spec().operation.node)
+    return dict(create_op().node)
 
 
 def response_example(status: str) -> dict[str, Any]:

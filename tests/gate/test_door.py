@@ -19,8 +19,6 @@ import pytest
 
 from phone_contract._redact import Redactor
 from phone_contract._spec import load_spec
-from phone_contract.gate.door_options import DoorSettings, rate_interval
-from phone_contract.gate.door_report import door_lines, unchecked_reason
 from phone_contract.gate.door import Gatekeeper
 from phone_contract.gate.door_errors import (
     AnswerLost,
@@ -34,6 +32,8 @@ from phone_contract.gate.door_errors import (
     WriteBudgetExhausted,
     WriteWithheld,
 )
+from phone_contract.gate.door_options import DoorSettings, rate_interval
+from phone_contract.gate.door_report import door_lines, unchecked_reason
 from phone_contract.gate.forwarder import Forwarder
 from phone_contract.gate.transient import RATE_LIMIT_RETRIES, TRANSIENT_RETRIES
 from phone_contract.mock import create_app
@@ -215,7 +215,9 @@ def _chained(error: httpx.TransportError, cause: BaseException) -> httpx.Transpo
 
 def test_a_refused_connection_sent_nothing() -> None:
     # Told by the type underneath, whatever the system's words: "refused" is nowhere in this message.
-    door = _door([_chained(httpx.ConnectError("[Errno 111] Verbindung verweigert"), ConnectionRefusedError(111))])
+    door = _door(
+        [_chained(httpx.ConnectError("[Errno 111] Verbindung verweigert"), ConnectionRefusedError(111))]
+    )
     with pytest.raises(APIUnavailable, match="connection refused"):
         door.post()
     assert door.gatekeeper.creations == 0
@@ -229,7 +231,9 @@ def test_the_wait_is_not_the_apis_response_time() -> None:
 
 def test_a_failed_dns_lookup_is_no_blip_to_retry() -> None:
     # A resolver's words differ by system (and language): the type underneath says it.
-    lookup = _chained(httpx.ConnectError("[Errno -3] Temporary failure"), socket.gaierror(-3, "Temporary failure"))
+    lookup = _chained(
+        httpx.ConnectError("[Errno -3] Temporary failure"), socket.gaierror(-3, "Temporary failure")
+    )
     door = _door([lookup])
     with pytest.raises(TargetUnreachable, match="DNS lookup failed") as stopped:
         door.post()

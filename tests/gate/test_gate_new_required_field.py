@@ -32,7 +32,7 @@ def _with_country_code(folder: Path) -> Path:
 
 def test_the_created_resource_is_found_when_a_request_field_is_not_echoed(tmp_path: Path) -> None:
     operation = load_spec(_with_country_code(tmp_path)).require_operation()
-    assert operation.created_path == ("data", "result", "phoneNumber")
+    assert operation.semantics.answer == ("data", "result", "phoneNumber")
 
 
 def test_the_gate_passes_against_the_mock_of_a_spec_with_a_new_required_field(tmp_path: Path) -> None:

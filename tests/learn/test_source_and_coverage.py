@@ -9,6 +9,7 @@ import pytest
 from phone_contract._spec import load_spec
 from phone_contract.coverage import coverage
 from tests.learn.support import Call, body, created, error
+from tests.operations import create_op
 from tests.restatements import write_restatement
 
 PHONE_NUMBER = ("properties", "data", "properties", "result", "properties", "phoneNumber")
@@ -16,7 +17,7 @@ PHONE_NUMBER = ("properties", "data", "properties", "result", "properties", "pho
 
 def test_a_response_field_is_found_in_the_component_its_ref_names() -> None:
     spec = load_spec()
-    pointer = (*spec.operation.response_schema_pointer("201"), *PHONE_NUMBER, "properties", "config")
+    pointer = (*create_op(spec).response_schema_pointer("201"), *PHONE_NUMBER, "properties", "config")
     assert spec.source((*pointer, "properties", "voiceConfig")) == (
         spec.uri,
         ("components", "schemas", "PhoneNumberConfig", "properties", "voiceConfig"),
@@ -42,7 +43,7 @@ def test_restatements_are_found_where_they_wrote_it(
     name: str, written: tuple[object, ...], tmp_path: Path
 ) -> None:
     spec = load_spec(write_restatement(name, tmp_path))
-    found = spec.source((*spec.operation.response_schema_pointer("201"), *PHONE_NUMBER, "properties", "id"))
+    found = spec.source((*create_op(spec).response_schema_pointer("201"), *PHONE_NUMBER, "properties", "id"))
     assert found is not None
     assert found[1][: len(written)] == written
     node: object = spec.raw

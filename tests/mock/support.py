@@ -17,8 +17,10 @@ from typing import Any
 
 import httpx
 
+from phone_contract import load_spec
+from phone_contract._spec import Operation, Spec
 from phone_contract.mock import DEFAULT_TOKEN, MockApp
-from phone_contract.responses import check_response
+from phone_contract.responses import Violation, check_response
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
 BASE_URL = "http://mock"
@@ -70,9 +72,19 @@ def post_raw(app: MockApp, content: bytes, content_type: str | None = "applicati
     return request(app, headers=headers, content=content)
 
 
+def violations_of(response: httpx.Response, spec: Spec | None = None) -> list[Violation]:
+    """How an answer breaks the documented responses of the operation its request called."""
+    spec = spec or load_spec()
+    operation = spec.operation_for(response.request.method, response.request.url.path)
+    assert operation is not None, f"{response.request.method} {response.request.url.path} is no operation"
+    return check_response(
+        operation, response.status_code, response.headers.get("content-type"), response.content
+    )
+
+
 def assert_conforms(response: httpx.Response) -> None:
-    """The response is one the spec documents for POST /phone-numbers, body and all."""
-    violations = check_response(response.status_code, response.headers.get("content-type"), response.content)
+    """The response is one the spec documents for the operation called, body and all."""
+    violations = violations_of(response)
     assert violations == [], f"{response.status_code} {response.text[:300]}: {violations}"
 
 
@@ -101,10 +113,17 @@ def served_mock(*argv: str, env: Mapping[str, str] | None = None) -> Iterator[st
     try:
         assert process.stdout is not None
         banner = process.stdout.readline()  # printed once the socket listens
-        match = re.search(r"(http://127\.0\.0\.1:\d+\S*)/phone-numbers ", banner)
+        match = re.search(r"serving (http://127\.0\.0\.1:\d+\S*) ", banner)
         assert match, banner + (process.stderr.read() if process.stderr else "")
         yield match[1]
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=10)
         assert "Traceback" not in stderr, stderr
+
+
+def create_of(spec: Spec | None = None) -> Operation:
+    """The create operation of ``spec`` (default: the project's)."""
+    found = (spec or load_spec()).find_operation("createPhoneNumber")
+    assert found is not None
+    return found

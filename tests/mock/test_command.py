@@ -53,7 +53,7 @@ def test_served_mock_serves_its_spec_under_the_mount(served: str) -> None:
 
 
 def test_served_mock_405_and_404(served: str) -> None:
-    assert httpx.get(f"{served}/phone-numbers").headers["allow"] == "POST"
+    assert httpx.get(f"{served}/phone-numbers").headers["allow"] == "PUT, POST"
     assert httpx.post(served.removesuffix("/api/v2") + "/phone-numbers").status_code == 404
 
 
@@ -71,8 +71,15 @@ def test_concurrent_identical_creates_over_the_network_give_one_201(served: str)
 
 def test_list_faults_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["mock", "--list-faults"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in lines] == list(FAULTS)
+    table, *where = capsys.readouterr().out.split("\n\n")
+    assert [line.split()[0] for line in table.splitlines()] == list(FAULTS)
+    # Then, per operation of the spec, where the faults that name a field strike in it.
+    assert [block.splitlines()[0].split(" (")[0] for block in where] == [
+        "where they strike in PUT /phone-numbers",
+        "where they strike in POST /phone-numbers",
+    ]
+    assert "  field-missing: userId" in where[1].splitlines()
+    assert "  field-missing: number" in where[0].splitlines()
 
 
 @pytest.mark.parametrize(
@@ -134,8 +141,8 @@ def test_tokens_come_from_flags_then_env_then_the_dev_default(
     assert main(["mock", "--port", "0", "--fault", "echo-token", *argv]) == 0
     (app,) = served
     assert app.fault == "echo-token"
-    assert app.operation_path == "/api/v2/phone-numbers"
-    path = app.operation_path
+    assert app.root == "/api/v2"
+    path = f"{app.root}/phone-numbers"
     for token in accepted:
         ok = request(app, path=path, headers={"Authorization": f"Bearer {token}"}, json=valid_body())
         assert ok.status_code == 201

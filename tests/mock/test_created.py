@@ -11,12 +11,20 @@ from typing import Any
 
 import httpx
 
-from phone_contract import load_spec
 from phone_contract._spec import properties_of
 from phone_contract.mock import MockApp, create_app
 from phone_contract.mock.records import PASSWORD_MASK
 
-from .support import AUTH, BASE_URL, assert_conforms, error_of, phone_number_of, request, valid_body
+from .support import (
+    AUTH,
+    BASE_URL,
+    assert_conforms,
+    create_of,
+    error_of,
+    phone_number_of,
+    request,
+    valid_body,
+)
 
 FULL_CONFIG: dict[str, Any] = {
     "capabilities": {"voice": "enabled", "sms": True},
@@ -171,9 +179,9 @@ def _leaves(value: Any) -> list[Any]:
 
 def created_schema() -> dict[str, Any]:
     """The created resource's schema, where the spec model says it sits in the success body."""
-    operation = load_spec().operation
+    operation = create_of()
     schema: Any = operation.response_for(201).schema()  # type: ignore[union-attr]
-    for key in operation.created_path:
+    for key in operation.semantics.answer:
         schema = properties_of(schema)[key]
     return dict(schema)
 
@@ -183,8 +191,8 @@ def _documented(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _spec_example() -> dict[str, Any]:
-    operation = load_spec().operation
+    operation = create_of()
     value: Any = next(iter(operation.response_for(201).examples().values()))  # type: ignore[union-attr]
-    for key in operation.created_path:
+    for key in operation.semantics.answer:
         value = value[key]
     return dict(value)

@@ -13,7 +13,7 @@ import pytest
 from phone_contract.mock import DEFAULT_TOKEN, FAULTS, MockApp, create_app
 from phone_contract.responses import check_response, undocumented_fields
 
-from .support import post_raw, request, valid_body
+from .support import create_of, post_raw, request, valid_body
 
 SLOW_SECONDS = 0.2
 PHONE_NUMBER_PATH = "$.data.result.phoneNumber"
@@ -31,7 +31,9 @@ def _created(app: MockApp, **overrides: Any) -> tuple[httpx.Response, dict[str, 
 def _no_violation_at(field: str) -> Callable[[MockApp], bool]:
     def probe(app: MockApp) -> bool:
         response, _ = _created(app)
-        violations = check_response(response.status_code, response.headers["content-type"], response.content)
+        violations = check_response(
+            create_of(), response.status_code, response.headers["content-type"], response.content
+        )
         return not any(violation.path.endswith(f".{field}") for violation in violations)
 
     return probe
@@ -52,7 +54,7 @@ def _envelope_has_data(app: MockApp) -> bool:
 
 def _phone_number_is_documented(app: MockApp) -> bool:
     response, _ = _created(app)
-    extra = undocumented_fields(response.status_code, json.loads(response.content))
+    extra = undocumented_fields(create_of(), response.status_code, json.loads(response.content))
     return not [path for path in extra if path.startswith(PHONE_NUMBER_PATH)]
 
 
@@ -145,14 +147,21 @@ def test_a_fault_breaks_its_rule_and_only_it(fault: str) -> None:
 )
 def test_response_faults_are_reported_by_check_response(fault: str, path: str, expected: str) -> None:
     response, _ = _created(create_app(fault=fault))
-    violations = check_response(response.status_code, response.headers["content-type"], response.content)
+    violations = check_response(
+        create_of(), response.status_code, response.headers["content-type"], response.content
+    )
     assert [(v.path, v.expected.startswith(expected)) for v in violations] == [(path, True)]
 
 
 def test_undocumented_field_is_valid_but_detected() -> None:
     response, phone_number = _created(create_app(fault="undocumented-field"))
-    assert check_response(response.status_code, response.headers["content-type"], response.content) == []
-    assert undocumented_fields(201, json.loads(response.content)) == [f"{PHONE_NUMBER_PATH}.carrier"]
+    assert (
+        check_response(create_of(), response.status_code, response.headers["content-type"], response.content)
+        == []
+    )
+    assert undocumented_fields(create_of(), 201, json.loads(response.content)) == [
+        f"{PHONE_NUMBER_PATH}.carrier"
+    ]
     assert phone_number["carrier"]
 
 
@@ -166,7 +175,7 @@ def test_accept_invalid_still_answers_a_body_in_the_spec() -> None:
     for body in sent:
         response = request(app, json=body)
         assert response.status_code == 201
-        assert check_response(201, response.headers["content-type"], response.content) == []
+        assert check_response(create_of(), 201, response.headers["content-type"], response.content) == []
     echoed = json.loads(response.content)["data"]["result"]["phoneNumber"]
     assert echoed["number"] == ""
     # Only schema breaks are let through: unreadable bodies are still 400.

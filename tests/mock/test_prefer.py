@@ -14,7 +14,7 @@ from phone_contract import default_spec_path, load_spec
 from phone_contract.mock import MockApp, create_app
 from phone_contract.responses import check_response
 
-from .support import AUTH, assert_conforms, error_of, request, valid_body
+from .support import AUTH, assert_conforms, create_of, error_of, request, valid_body
 
 
 def _prefer(app: MockApp, prefer: str, body: Any = None, **headers: str) -> httpx.Response:
@@ -23,7 +23,7 @@ def _prefer(app: MockApp, prefer: str, body: Any = None, **headers: str) -> http
 
 
 def _example(status: str, name: str | None = None) -> Any:
-    examples = load_spec().operation.responses[status].examples()
+    examples = create_of().responses[status].examples()
     return examples[name] if name is not None else next(iter(examples.values()))
 
 
@@ -123,6 +123,9 @@ def test_a_response_without_example_is_derived_from_its_schema(tmp_path: Path) -
     response = _prefer(app, "code=422")
     assert response.status_code == 422
     assert error_of(response)["message"] == "The number cannot be provisioned in that region."
-    assert check_response(422, response.headers["content-type"], response.content, spec=load_spec(path)) == []
+    assert (
+        check_response(create_of(load_spec(path)), 422, response.headers["content-type"], response.content)
+        == []
+    )
     accepted = _prefer(app, "code=202")
     assert (accepted.status_code, accepted.content) == (202, b"")

@@ -133,11 +133,11 @@ class Operation:
         """Whether a request ``method path`` calls this operation (path parameters match any segment)."""
         if method.upper() != self.method.upper():
             return False
-        return self._path_pattern.fullmatch(path.rstrip("/") or "/") is not None
+        return self._path_pattern.fullmatch(path) is not None
 
     @functools.cached_property
     def _path_pattern(self) -> re.Pattern[str]:
-        parts = _TEMPLATE.split(self.path.rstrip("/") or "/")
+        parts = _TEMPLATE.split(self.path)
         return re.compile("[^/]+".join(re.escape(part) for part in parts))
 
     # Pointers into the contract document, for :meth:`Spec.source` (where a part was written).

@@ -19,6 +19,7 @@ any other operation is ``other``: fuzzed and judged by its schemas, no more.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -80,6 +81,7 @@ RESOURCE_SCHEMA: dict[str, Any] = {
     },
 }
 _MAX_DEPTH = 8
+_UUID_LENGTH = 36
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,12 @@ class Resource:
 
     def scope_key(self, value: Any) -> Any:
         """A scope as compared: a UUID in any letter case is the same UUID (RFC 9562)."""
-        schema = properties_of(self.schema).get(self.scope or "")
-        uuid = isinstance(schema, Mapping) and schema.get("format") == "uuid"
-        return value.lower() if uuid and isinstance(value, str) else value
+        if isinstance(value, str) and len(value) == _UUID_LENGTH:
+            try:
+                return str(uuid.UUID(value))
+            except ValueError:
+                return value
+        return value
 
 
 @dataclass(frozen=True)

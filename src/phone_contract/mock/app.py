@@ -15,6 +15,7 @@ from typing import Any
 
 from phone_contract._spec import HTTP_METHODS, Operation, Role, Spec, load_spec, properties_of
 from phone_contract.mock import faults as _faults
+from phone_contract.mock.answers import CODES
 from phone_contract.mock.asgi import (
     JSON,
     Disconnected,
@@ -213,8 +214,13 @@ class MockApp:
         extra = [(b"allow", allow)] if allow else []
         if status == 401:
             extra.append(_AUTHENTICATE)
-        answers = (mocked or next(iter(self.operations.values()))).answers
-        await send_bytes(send, status, answers.error(status, message), JSON, extra)
+        if mocked is None:
+            # No operation was called (an unknown path, a method the path does not serve): the first
+            # operation's envelope, with HTTP's own word for the status, not an operation's code.
+            body = next(iter(self.operations.values())).answers.error(status, message, CODES.get(status))
+        else:
+            body = mocked.answers.error(status, message)
+        await send_bytes(send, status, body, JSON, extra)
 
     def _authorized(self, header: bytes | None) -> bytes | None:
         """The bearer token if it is one of ours; None for a missing, malformed or wrong one."""
