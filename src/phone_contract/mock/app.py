@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class MockApp:
         capacity: int,
         slow_seconds: float,
         mount: str,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.fault = _faults.check_fault(fault)
         if isinstance(tokens, str) or not tokens or not all(isinstance(t, str) and t for t in tokens):
@@ -69,6 +70,8 @@ class MockApp:
         self._tokens = [t.encode() for t in tokens]
         self.store = NumberStore(capacity)
         self.slow_seconds = slow_seconds
+        # What the slow fault waits with: a test hands one that records the wait instead of waiting.
+        self.sleep = sleep
         spec = load_spec(spec_path)
         operation = spec.require_operation()
         self._spec_bytes, spec_type = spec.serialized()
@@ -135,7 +138,7 @@ class MockApp:
             token_text = (token or b"").decode("latin-1")
             body = _faults.corrupt_created(self.fault, body, token_text, self.answers, self._targets)
         if self.fault == "slow":
-            await asyncio.sleep(self.slow_seconds)
+            await self.sleep(self.slow_seconds)
         status = 200 if self.fault == "wrong-status" else self._success_status
         content_type = b"text/plain; charset=utf-8" if self.fault == "wrong-content-type" else JSON
         await send_bytes(send, status, dump(body) if self.answers.has_body else b"", content_type)
@@ -241,6 +244,7 @@ def create_app(
     capacity: int = DEFAULT_CAPACITY,
     slow_seconds: float = 2.5,
     mount: str = "",
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> MockApp:
     """The mock as an ASGI app: ``POST {mount}/phone-numbers`` and the spec at ``{mount}/openapi.yaml``.
 
@@ -256,4 +260,5 @@ def create_app(
         capacity=capacity,
         slow_seconds=slow_seconds,
         mount=mount,
+        sleep=sleep,
     )
