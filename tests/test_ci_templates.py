@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "contract.yml"
@@ -90,6 +91,17 @@ def test_push_runs_tests_drift_lint_and_the_mock_gate(workflow: dict[str, Any]) 
     assert "./scripts/test" in _runs(workflow, "tests")
     assert "./scripts/check-generated" in _runs(workflow, "drift")
     assert "tox -e speclint" in _runs(workflow, "speclint")
+
+
+def test_a_nightly_run_of_the_suite_explores_with_a_random_seed(workflow: dict[str, Any]) -> None:
+    job = workflow["jobs"]["tests-nightly"]
+    assert job["if"] == "github.event_name == 'schedule'"
+    assert "./scripts/test --hypothesis-profile nightly" in _runs(workflow, "tests-nightly")
+    # The profile it names is the toolkit's tests' own (tests/conftest.py): random, and more examples.
+    nightly, ci = settings.get_profile("nightly"), settings.get_profile("ci")
+    assert not nightly.derandomize
+    assert ci.derandomize
+    assert nightly.max_examples > ci.max_examples
 
 
 @pytest.mark.parametrize("job", ["gate-mock", "gate-live"])

@@ -61,6 +61,7 @@ def replace_once(old: str, new: str, count: int = 1) -> Callable[[str], str]:
     return edit
 
 
+@pytest.mark.e2e
 def test_generation_is_byte_identical_whatever_the_path(
     fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,6 +72,7 @@ def test_generation_is_byte_identical_whatever_the_path(
     assert compare(fresh, again) == []
 
 
+@pytest.mark.e2e
 def test_generated_is_exactly_what_regenerate_writes(fresh: Path) -> None:
     assert compare(fresh, GENERATED) == []
     assert (GENERATED / HASH_FILE).read_text(encoding="utf-8") == Inputs().digest_lines()
@@ -100,10 +102,12 @@ def test_compare_reports_missing_extra_and_changed_files(tmp_path: Path) -> None
     assert problems[2] == "missing from generated/: pkg/missing.py"
 
 
+@pytest.mark.e2e
 def test_an_unchanged_copy_of_the_spec_passes(tmp_path: Path) -> None:
     assert check(inputs=Inputs(spec=spec_copy(tmp_path))) == []
 
 
+@pytest.mark.e2e
 def test_a_changed_field_type_fails_in_the_generated_code(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -123,6 +127,8 @@ def test_a_changed_field_type_fails_in_the_generated_code(
     )
 
 
+@pytest.mark.smoke
+@pytest.mark.e2e
 def test_check_generated_script_passes_on_the_real_spec() -> None:
     result = subprocess.run(
         [CHECK_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=180, check=False
@@ -131,6 +137,7 @@ def test_check_generated_script_passes_on_the_real_spec() -> None:
     assert "in step" in result.stdout
 
 
+@pytest.mark.e2e
 def test_check_generated_script_fails_on_a_max_length_change(tmp_path: Path) -> None:
     # maxLength changes no generated line: only the recorded hash of the spec catches it.
     spec = spec_copy(tmp_path, replace_once("maxLength: 20", "maxLength: 25", 2))
@@ -150,6 +157,7 @@ def test_check_generated_script_fails_on_a_max_length_change(tmp_path: Path) -> 
     assert fix in result.stderr
 
 
+@pytest.mark.e2e
 def test_strict_mode_files_are_part_of_the_drift_gate(fresh: Path, tmp_path: Path) -> None:
     # strict.py and contract.json come from the templates and the spec model: drift in either fails.
     copy = tmp_path / "generated"
@@ -168,6 +176,7 @@ def test_strict_mode_files_are_part_of_the_drift_gate(fresh: Path, tmp_path: Pat
     assert problems[2] == f"not written by the generator, yet in generated/: {PACKAGE}/strict_extra.py"
 
 
+@pytest.mark.e2e
 def test_the_packaged_contract_is_the_spec_models(fresh: Path) -> None:
     packaged = json.loads((fresh / PACKAGE / CONTRACT_FILE).read_text(encoding="utf-8"))
     module_of = codegen._GeneratorConfig.read(codegen.CONFIG).module_of

@@ -58,6 +58,7 @@ def test_a_region_naming_no_command_is_refused() -> None:
         _docs.render("<!-- options:nosuch -->\n<!-- /options -->\n", _docs.sub_parsers())
 
 
+@pytest.mark.e2e
 def test_scripts_docs_check_passes_on_the_repository() -> None:
     result = subprocess.run(
         [str(ROOT / "scripts" / "docs"), "--check"], capture_output=True, text=True, timeout=120, check=False

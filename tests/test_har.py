@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from phone_contract._redact import Redactor
 from phone_contract._secrets import REDACTED
 from phone_contract.har import Exchange, HarRecorder, read_har
+from tests.examples import scaled
 
 TOKEN = "tok-9f8e7d6c5b4a"
 PASSWORD = "sip-pw-5550123"
@@ -275,7 +276,7 @@ def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
 _SECRET = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=8, max_size=24).map("sk-".__add__)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=scaled(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(token=_SECRET, password=_SECRET, body=st.binary(max_size=200), echo=st.booleans())
 def test_any_body_round_trips_and_no_secret_is_ever_written(
     tmp_path: Path, token: str, password: str, body: bytes, echo: bool

@@ -23,6 +23,8 @@ import pytest
 from phone_contract.responses import ContractViolation, check_response
 from tests.operations import create_op
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[1]
 CLIENT_PROJECT = ROOT / "generated" / "freya-phone-numbers-client"
 TOKEN = "installed-client-token"

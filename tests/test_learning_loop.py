@@ -9,12 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from phone_contract._spec import load_spec
 from phone_contract.codegen import Inputs, generate
 from phone_contract.har import read_har
 
 from .gate.support import ROOT, SECRET_TOKEN, GateResult, run_gate
 from .learn.support import copy_project_spec
+
+pytestmark = pytest.mark.e2e
 
 # The API after it evolved (tests/gate/wrapped_mock.py, mode "evolved"): a new response field
 # (carrier), null for an unset optional string (friendlyName), a request field it now refuses

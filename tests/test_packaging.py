@@ -29,6 +29,8 @@ from packaging.utils import canonicalize_name
 
 from phone_contract.mock import DEFAULT_TOKEN
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements" / "lock.txt"
 CLIENT = "freya_phone_numbers_client"

@@ -28,6 +28,8 @@ from phone_contract.mock import DEFAULT_TOKEN, create_app
 
 from .restatements import RESTATEMENTS, write_restatement
 
+pytestmark = pytest.mark.e2e
+
 BASE_URL = "http://mock"
 
 

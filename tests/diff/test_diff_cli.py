@@ -1,4 +1,5 @@
-"""``phone-contract diff`` as a user runs it: sources, exit statuses and the three formats."""
+"""``phone-contract diff`` as a user runs it: sources, exit statuses and the three formats (through
+``cli.main`` in this process, and in its own process for the console entry point)."""
 
 from __future__ import annotations
 
@@ -176,6 +177,22 @@ def test_cannot_run_exits_2_with_one_line(
     assert expected in line
 
 
+@pytest.mark.smoke
+@pytest.mark.e2e
+def test_the_command_in_its_own_process_names_a_breaking_change(breaking: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "phone_contract.cli", "diff", str(BASE), breaking],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (1, "")
+    assert "BREAKS CLIENTS" in result.stdout
+    assert "response-property-removed" in result.stdout
+
+
+@pytest.mark.e2e
 def test_console_entry_point_prints_no_traceback(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "phone_contract.cli", "diff", str(tmp_path / "gone.yaml"), str(BASE)],

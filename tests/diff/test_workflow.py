@@ -21,6 +21,8 @@ from phone_contract.codegen import GENERATED, SPEC, Inputs, check, generate
 from phone_contract.diff.model import Bump
 from phone_contract.diff.versions import bumped
 
+pytestmark = pytest.mark.e2e
+
 # Runs the freshly generated package, never the installed one: PYTHONPATH comes first, and the
 # module's file is printed so the test can tell.
 PROBE = """

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -99,6 +100,12 @@ def run_gate(
         line for line in done.stderr.splitlines(keepends=True) if not line.startswith(PROGRESS_PREFIX)
     )
     return GateResult(done.returncode, done.stdout, stderr)
+
+
+class GateRun(Protocol):
+    """``phone-contract gate ARGS`` with ``token`` in FREYA_API_TOKEN (None: unset); its result."""
+
+    def __call__(self, args: Sequence[str], *, token: str | None = SECRET_TOKEN) -> GateResult: ...
 
 
 def run_many(runs: Mapping[str, Sequence[str]]) -> dict[str, GateResult]:

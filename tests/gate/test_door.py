@@ -241,13 +241,17 @@ def test_a_failed_dns_lookup_is_no_blip_to_retry() -> None:
     assert door.waits == []
 
 
-def test_the_forwarder_reports_an_unresolvable_api_in_one_line() -> None:
-    forwarder = Forwarder("http://freya.invalid", timeout=2.0)
+def test_the_forwarder_reports_an_unresolvable_api_in_one_line(unresolvable_host: str) -> None:
+    base_url = f"http://{unresolvable_host}"
+    forwarder = Forwarder(base_url, timeout=2.0)
     try:
-        with pytest.raises(TargetUnreachable, match=r"^cannot reach http://freya.invalid: DNS lookup failed"):
-            forwarder.send("POST", "http://freya.invalid/phone-numbers", [], b"{}")
+        with pytest.raises(
+            TargetUnreachable, match=rf"^cannot reach {base_url}: DNS lookup failed"
+        ) as caught:
+            forwarder.send("POST", f"{base_url}/phone-numbers", [], b"{}")
     finally:
         forwarder.close()
+    assert "\n" not in str(caught.value)
 
 
 # --- budgets and pace -----------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from phone_contract.gate.settings import DEFAULT_WRITE_BUDGET
 
 from .support import GateResult, run_gate, served_mock
 
+pytestmark = pytest.mark.e2e
+
 
 def _gate_at_defaults(tmp_path: Path, *mock_args: str) -> tuple[GateResult, int]:
     with served_mock(tmp_path, *mock_args) as mock:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from .support import run_gate
+
+pytestmark = pytest.mark.e2e
 
 
 def test_the_summary_reports_coverage_of_the_spec_from_what_was_recorded(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from phone_contract.har import read_har
 
 from .support import SECRET_TOKEN, GateResult, run_gate
 
+pytestmark = pytest.mark.e2e
+
 WRAPPED = Path(__file__).with_name("wrapped_mock.py")
 
 

@@ -24,6 +24,8 @@ from phone_contract._secrets import REDACTED
 
 from .support import SECRET_TOKEN, GateResult, run_gate, served_mock
 
+pytestmark = pytest.mark.e2e
+
 WRAPPER = str(Path(__file__).with_name("infrastructure_mock.py"))
 # Pinned identities: no warning about made-up IDs, so stderr holds only what the run says.
 PINNED = ["--workspace-id", str(uuid.uuid4()), "--user-id", str(uuid.uuid4())]
@@ -127,28 +129,6 @@ def test_a_url_without_the_api_prefix_stops_the_run_early(outcomes: dict[str, Ou
         f"e.g. {outcome.base_url}/api/v2?"
     )
     assert outcome.requests_received <= 6
-
-
-def test_the_token_is_never_an_argument() -> None:
-    result = run_gate(["--token", "tok-typed-on-the-command-line"])
-    line = _one_error_line(result)
-    assert line == (
-        "phone-contract gate: error: there is no --token option: the token is read from FREYA_API_TOKEN only"
-    )
-    assert "tok-typed-on-the-command-line" not in result.stdout + result.stderr
-
-
-@pytest.mark.parametrize(
-    ("args", "words"),
-    [
-        (["--rate-limit", "fast"], "argument --rate-limit: not a rate like 10/s or 100/m: 'fast'"),
-        (["--rate-limit", "10/w"], "argument --rate-limit: not a rate like 10/s or 100/m"),
-        (["--max-requests", "0"], "argument --max-requests: must be at least 1"),
-        (["--request-timeout", "0"], "argument --request-timeout: must be more than 0"),
-    ],
-)
-def test_door_options_that_cannot_work_are_one_line(args: list[str], words: str) -> None:
-    assert words in _one_error_line(run_gate(args))
 
 
 # --- load ----------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import pytest
 
 from .support import GateResult, run_gate, served_mock
 
+pytestmark = pytest.mark.e2e
+
 # Against a live API each write may create a real number: the gate must stop at the budget.
 BUDGET = 60
 # The documented least budget that runs every check at least once (README, Safety and determinism).

@@ -58,6 +58,7 @@ def test_every_fault_of_the_mock_has_the_check_that_catches_it() -> None:
     assert set(EXPECTED_CHECK) == set(FAULTS)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_clean_mock_passes(results: dict[str, GateResult], seed: int) -> None:
     result = results[f"seed {seed}"]
@@ -65,6 +66,7 @@ def test_the_clean_mock_passes(results: dict[str, GateResult], seed: int) -> Non
     assert "result: no check failed" in result.stdout
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_each_fault_fails_the_gate_naming_its_check(results: dict[str, GateResult], fault: str) -> None:
     result = results[f"fault {fault}"]
@@ -76,11 +78,13 @@ def test_each_fault_fails_the_gate_naming_its_check(results: dict[str, GateResul
     assert "curl -X POST" in result.stdout
 
 
+@pytest.mark.e2e
 def test_a_seed_repeats_the_same_requests_and_another_seed_does_not(results: dict[str, GateResult]) -> None:
     assert results["seed 1"].fingerprint == results["seed 1 again"].fingerprint
     assert results["seed 1"].fingerprint != results["seed 20261126"].fingerprint
 
 
+@pytest.mark.e2e
 def test_a_failure_names_the_field_path_expected_and_actual(results: dict[str, GateResult]) -> None:
     out = results["fault field-missing"].stdout
     assert "$.data.result.phoneNumber.userId: expected required property 'userId', got nothing" in out
@@ -88,12 +92,14 @@ def test_a_failure_names_the_field_path_expected_and_actual(results: dict[str, G
     assert '-H "Authorization: Bearer $FREYA_API_TOKEN"' in out
 
 
+@pytest.mark.e2e
 def test_undocumented_fields_fail_as_drift(results: dict[str, GateResult]) -> None:
     out = results["fault undocumented-field"].stdout
     assert "the API has grown: update the spec and regenerate" in out
     assert "$.data.result.phoneNumber.carrier" in out
 
 
+@pytest.mark.e2e
 def test_drift_can_be_allowed_and_is_still_reported(results: dict[str, GateResult]) -> None:
     result = results["drift allowed"]
     assert result.status == 0, result.stdout[-4000:]
@@ -101,6 +107,7 @@ def test_drift_can_be_allowed_and_is_still_reported(results: dict[str, GateResul
     assert "$.data.result.phoneNumber.carrier" in result.stdout
 
 
+@pytest.mark.e2e
 def test_the_summary_counts_cases_checks_time_and_seed(results: dict[str, GateResult]) -> None:
     out = results["seed 987654321"].stdout
     summary = out[out.index("phone-contract gate summary") :]
@@ -110,6 +117,7 @@ def test_the_summary_counts_cases_checks_time_and_seed(results: dict[str, GateRe
         assert re.search(rf"^  {check} +[1-9]\d* +0$", summary, re.MULTILINE), summary
 
 
+@pytest.mark.e2e
 def test_the_thorough_profile_prints_its_random_seed(results: dict[str, GateResult]) -> None:
     result = results["thorough"]
     assert result.status == 0, result.stdout[-4000:]
@@ -118,6 +126,7 @@ def test_the_thorough_profile_prints_its_random_seed(results: dict[str, GateResu
     assert f"seed: {match.group(1)}" in result.stdout
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("fault", ["field-missing", "broken-envelope"])
 def test_a_broken_answer_to_a_property_request_is_no_property_failure(
     results: dict[str, GateResult], fault: str

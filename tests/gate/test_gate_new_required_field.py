@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from phone_contract import load_spec
@@ -35,6 +36,7 @@ def test_the_created_resource_is_found_when_a_request_field_is_not_echoed(tmp_pa
     assert operation.semantics.answer == ("data", "result", "phoneNumber")
 
 
+@pytest.mark.e2e
 def test_the_gate_passes_against_the_mock_of_a_spec_with_a_new_required_field(tmp_path: Path) -> None:
     result = run_gate(["--spec", str(_with_country_code(tmp_path)), "--max-examples", "10", "-q"])
     assert result.status == 0, result.stdout[-3000:] + result.stderr[-1000:]

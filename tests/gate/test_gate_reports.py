@@ -7,7 +7,11 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from .support import SECRET_TOKEN, run_gate
+
+pytestmark = pytest.mark.e2e
 
 # A password value printed next to its key, in JSON or in a Python repr, that is not redacted.
 UNREDACTED_PASSWORD = re.compile(r"""['"]password['"]\s*:\s*['"](?!<redacted>)""")

@@ -2,7 +2,8 @@
 
 Each restatement is run as a user would (``phone-contract gate --spec X``, in its own process),
 against the embedded mock built from that same file: it must pass. Each unusable spec must stop the
-gate before any test starts, with exactly one stderr line holding the words of its error.
+gate before any test starts, with exactly one stderr line holding the words of its error: it never
+reaches the suite, so it runs through ``cli.main`` in this process.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ..restatements import RESTATEMENTS, UNUSABLE, write_restatement, write_unusable
-from .support import GateResult, run_gate
+from .support import GateResult, GateRun, run_gate
 
 # Few examples: the contract is the same; what is tested is that every part reads it through.
 EXAMPLES = ["--max-examples", "3"]
@@ -32,14 +33,7 @@ def restated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GateResult]:
         return {name: future.result() for name, future in futures.items()}
 
 
-@pytest.fixture(scope="module")
-def unusable(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[GateResult, str]]:
-    written = {name: write_unusable(name, tmp_path_factory.mktemp(name)) for name in UNUSABLE}
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        futures = {name: pool.submit(_gate_on, path) for name, (path, _) in written.items()}
-        return {name: (future.result(), written[name][1]) for name, future in futures.items()}
-
-
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", sorted(RESTATEMENTS))
 def test_a_restated_spec_passes_against_the_mock_built_from_it(
     restated: dict[str, GateResult], name: str
@@ -53,9 +47,10 @@ def test_a_restated_spec_passes_against_the_mock_built_from_it(
 
 @pytest.mark.parametrize("name", sorted(UNUSABLE))
 def test_an_unusable_spec_stops_the_gate_in_one_line(
-    unusable: dict[str, tuple[GateResult, str]], name: str
+    gate_in_process: GateRun, tmp_path: Path, name: str
 ) -> None:
-    result, words = unusable[name]
+    path, words = write_unusable(name, tmp_path)
+    result = gate_in_process(["--spec", str(path), *EXAMPLES])
     assert result.status == 2, result.stdout[-3000:] + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -63,4 +58,3 @@ def test_an_unusable_spec_stops_the_gate_in_one_line(
     assert lines[0].startswith("phone-contract gate: error: ")
     # Before any test started: no pytest page, no verdict.
     assert result.stdout == ""
-    assert "ImportError while loading conftest" not in result.stdout + result.stderr

@@ -40,6 +40,7 @@ def results() -> dict[str, GateResult]:
         return {name: future.result() for name, future in futures.items()}
 
 
+@pytest.mark.e2e
 def test_a_served_get_is_reported_with_the_way_out(results: dict[str, GateResult]) -> None:
     result = results["probed"]
     assert result.status == 1, result.stdout[-3000:] + result.stderr
@@ -47,6 +48,7 @@ def test_a_served_get_is_reported_with_the_way_out(results: dict[str, GateResult
     assert "if the API serves GET on this path outside this spec, pass --served-method GET" in result.stdout
 
 
+@pytest.mark.e2e
 def test_a_declared_served_method_is_not_probed(results: dict[str, GateResult]) -> None:
     result = results["served"]
     assert result.status == 0, result.stdout[-3000:] + result.stderr

@@ -15,6 +15,7 @@ from phone_contract.gate.deep import MIN_ARRAY_ITEMS, fully_populated
 from phone_contract.gate.session import GateSession, open_session
 from phone_contract.gate.settings import GateSettings
 from tests.operations import create_op
+from tests.examples import scaled
 
 SPEC = load_spec()
 REQUEST = create_op(SPEC).request_schema()
@@ -38,7 +39,7 @@ def test_fully_populated_bodies_reach_all_of_config_and_keep_the_contract(sessio
     validator = _request_validator()
     strategy = session.fully_populated_cases()
 
-    @settings(max_examples=30, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=scaled(30), database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(case=strategy)
     def check(case: Case[Any]) -> None:
         assert isinstance(case.body, dict)

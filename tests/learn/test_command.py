@@ -1,8 +1,12 @@
-"""The command's edges: a covered spec stays byte for byte, restatements alike, bad input one line."""
+"""The command's edges: a covered spec stays byte for byte, restatements alike, bad input one line.
+
+Through ``cli.main`` in this process (``conftest.learn``); one run in its own process, as a user runs it."""
 
 from __future__ import annotations
 
 import difflib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,7 @@ from phone_contract.learn.change import Change, Evidence
 from phone_contract.learn.edit import Widen
 from phone_contract.responses import undocumented_fields
 from tests.learn.conftest import LearnRun
-from tests.learn.support import Call, body, created, error, record
+from tests.learn.support import TOKEN, Call, body, copy_project_spec, created, error, record
 from tests.restatements import RESTATEMENTS, UNUSABLE, write_restatement, write_unusable
 
 COVERED = [
@@ -122,3 +126,20 @@ def test_several_hars_are_one_body_of_evidence(tmp_path: Path, capsys: pytest.Ca
     out = capsys.readouterr().out
     assert "seen in nightly.har entry 1; proxy.har entry 1" in out
     assert 'observed: "A", "B"' in out
+
+
+@pytest.mark.smoke
+@pytest.mark.e2e
+def test_the_command_in_its_own_process_proposes_and_writes(tmp_path: Path) -> None:
+    spec = copy_project_spec(tmp_path)
+    before = spec.read_text(encoding="utf-8")
+    har = record(tmp_path / "run.har", [Call(201, created(carrier="Freya Telecom"), body())])
+    command = [sys.executable, "-m", "phone_contract.cli", "learn", str(har), "--spec", str(spec), "--write"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "carrier" in done.stdout
+    assert TOKEN not in done.stdout + done.stderr
+    after = spec.read_text(encoding="utf-8")
+    assert after != before
+    assert _only_inserted(before, after)
+    assert undocumented_fields(201, created(carrier="Freya Telecom"), spec=load_spec(spec)) == []

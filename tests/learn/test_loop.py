@@ -9,13 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
+
 from phone_contract._spec import load_spec
 from phone_contract.codegen import Inputs, generate
 from phone_contract.har import read_har
 from phone_contract.responses import check_response, undocumented_fields
 from tests.learn.support import TOKEN, copy_project_spec, drive, exercise, proxy, serve, write_evolved
 from tests.operations import create_op
-from tests.test_spec import redocly_lint
+from tests.redocly import redocly_lint
+
+pytestmark = pytest.mark.e2e
 
 
 def _learn(*args: str) -> subprocess.CompletedProcess[str]:
@@ -94,3 +99,15 @@ def test_learn_reads_what_the_proxy_recorded(tmp_path: Path) -> None:
     model = load_spec(spec)
     assert create_op(model).served_elsewhere == ["GET"]
     assert "configType" in model.document["components"]["schemas"]["PhoneNumberConfig"]["properties"]
+
+
+def test_the_lint_of_a_learned_spec_can_fail(tmp_path: Path) -> None:
+    # Proves the lint above reads Redocly's report right: an operation without an operationId breaks
+    # the recommended ruleset.
+    spec = yaml.safe_load(load_spec().text)
+    del spec["paths"]["/phone-numbers"]["post"]["operationId"]
+    broken = tmp_path / "broken.openapi.yaml"
+    broken.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    report = redocly_lint(broken)
+    assert report["totals"]["errors"] + report["totals"]["warnings"] > 0
+    assert "operation-operationId" in {problem["ruleId"] for problem in report["problems"]}

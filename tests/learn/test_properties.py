@@ -17,6 +17,7 @@ from phone_contract.learn.engine import propose
 from phone_contract.learn.evidence import read_evidence
 from phone_contract.learn.infer import infer_schema
 from phone_contract.responses import check_response, undocumented_fields
+from tests.examples import scaled
 from tests.learn.support import Call, body, copy_project_spec, created, record
 
 SCALARS = (
@@ -50,7 +51,7 @@ def test_an_inferred_schema_admits_every_value_it_was_inferred_from(values: list
         assert validator.is_valid(value), (schema, value)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.from_regex(r"[a-z][A-Za-z0-9_]{0,10}", fullmatch=True).filter(
         lambda n: n not in created()["data"]

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import uuid
@@ -16,10 +17,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
+import pytest
 
 from phone_contract import load_spec
 from phone_contract._spec import Operation, Spec
-from phone_contract.mock import DEFAULT_TOKEN, MockApp
+from phone_contract.cli import main
+from phone_contract.mock import DEFAULT_TOKEN, MockApp, command
 from phone_contract.responses import Violation, check_response
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
@@ -100,6 +103,22 @@ def phone_number_of(response: httpx.Response) -> dict[str, Any]:
     body = json.loads(response.content)
     phone_number: dict[str, Any] = body["data"]["result"]["phoneNumber"]
     return phone_number
+
+
+def commanded_app(monkeypatch: pytest.MonkeyPatch, *argv: str) -> MockApp:
+    """The app ``phone-contract mock ARGV`` builds (tokens, spec, mount, fault), built by the command
+    through ``cli.main`` in this process and handed back instead of served."""
+    built: list[object] = []
+
+    def keep(app: object, sock: socket.socket, **_: object) -> None:
+        built.append(app)
+        sock.close()
+
+    monkeypatch.setattr(command, "_serve", keep)
+    assert main(["mock", "--port", "0", *argv]) == 0
+    (app,) = built
+    assert isinstance(app, MockApp), app  # no --cors-origin: the app itself
+    return app
 
 
 @contextlib.contextmanager

@@ -160,6 +160,7 @@ def test_faults_that_name_a_field_find_one_on_another_spec(
         assert [violation.path for violation in violations] == [f"$.data.result.phoneNumber.{where}"]
 
 
+@pytest.mark.e2e
 def test_the_served_mock_follows_a_changed_spec(tmp_path: Path) -> None:
     def change(document: Document) -> None:
         config = _schemas(document)["PhoneNumberConfig"]["properties"]

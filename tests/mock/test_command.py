@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from phone_contract.cli import main
-from phone_contract.mock import DEFAULT_TOKEN, FAULTS, MockApp, command
+from phone_contract.mock import DEFAULT_TOKEN, FAULTS, command
 
-from .support import request, served_mock, valid_body
+from .support import commanded_app, request, served_mock, valid_body
 
 ENV_TOKEN = "token-from-the-environment"
 
@@ -34,6 +34,8 @@ def _post(base_url: str, body: Any, token: str = ENV_TOKEN) -> httpx.Response:
     return httpx.post(f"{base_url}/phone-numbers", json=body, headers={"Authorization": f"Bearer {token}"})
 
 
+@pytest.mark.e2e
+@pytest.mark.smoke
 def test_served_mock_creates_and_remembers(served: str) -> None:
     body = valid_body()
     created = _post(served, body)
@@ -42,21 +44,29 @@ def test_served_mock_creates_and_remembers(served: str) -> None:
     assert _post(served, body).status_code == 409
 
 
+@pytest.mark.e2e
+@pytest.mark.smoke
 def test_served_mock_takes_its_token_from_the_environment(served: str) -> None:
     assert _post(served, valid_body(), token=DEFAULT_TOKEN).status_code == 401
 
 
+@pytest.mark.e2e
+@pytest.mark.smoke
 def test_served_mock_serves_its_spec_under_the_mount(served: str) -> None:
     response = httpx.get(f"{served}/openapi.yaml")
     assert response.status_code == 200
     assert response.text.startswith("openapi: 3.1")
 
 
+@pytest.mark.e2e
+@pytest.mark.smoke
 def test_served_mock_405_and_404(served: str) -> None:
     assert httpx.get(f"{served}/phone-numbers").headers["allow"] == "PUT, POST"
     assert httpx.post(served.removesuffix("/api/v2") + "/phone-numbers").status_code == 404
 
 
+@pytest.mark.e2e
+@pytest.mark.smoke
 def test_concurrent_identical_creates_over_the_network_give_one_201(served: str) -> None:
     body = valid_body()
     with httpx.Client() as client, ThreadPoolExecutor(max_workers=32) as pool:
@@ -109,11 +119,13 @@ def test_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) 
     assert err == f"phone-contract mock: error: cannot listen on 127.0.0.1:{port}: port already in use\n"
 
 
-def test_unknown_host_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["mock", "--host", "no-such-host.invalid", "--port", "0"]) == 2
-    assert capsys.readouterr().err.startswith(
-        "phone-contract mock: error: cannot listen on no-such-host.invalid"
-    )
+def test_unknown_host_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], unresolvable_host: str
+) -> None:
+    assert main(["mock", "--host", unresolvable_host, "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"phone-contract mock: error: cannot listen on {unresolvable_host}:0: ")
+    assert err.count("\n") == 1
 
 
 @pytest.mark.parametrize(
@@ -127,19 +139,11 @@ def test_unknown_host_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str])
 def test_tokens_come_from_flags_then_env_then_the_dev_default(
     monkeypatch: pytest.MonkeyPatch, argv: list[str], env: str | None, accepted: list[str]
 ) -> None:
-    served: list[MockApp] = []
-
-    def capture(app: MockApp, sock: socket.socket, **_: object) -> None:
-        served.append(app)
-        sock.close()
-
-    monkeypatch.setattr(command, "_serve", capture)
     if env is None:
         monkeypatch.delenv(command.TOKEN_ENV, raising=False)
     else:
         monkeypatch.setenv(command.TOKEN_ENV, env)
-    assert main(["mock", "--port", "0", "--fault", "echo-token", *argv]) == 0
-    (app,) = served
+    app = commanded_app(monkeypatch, "--fault", "echo-token", *argv)
     assert app.fault == "echo-token"
     assert app.root == "/api/v2"
     path = f"{app.root}/phone-numbers"
@@ -155,6 +159,8 @@ def test_empty_token_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> Non
     assert "token" in capsys.readouterr().err
 
 
+@pytest.mark.e2e
+@pytest.mark.smoke
 def test_served_answers_are_json(served: str) -> None:
     response = _post(served, {"number": "+1"})
     assert response.status_code == 400

@@ -82,6 +82,7 @@ def test_off_by_default() -> None:
     assert "access-control-allow-origin" not in post.headers
 
 
+@pytest.mark.e2e
 def test_served_with_cors_origins() -> None:
     with served_mock("--cors-origin", ALLOWED, "--cors-origin", "http://127.0.0.1:5173") as base_url:
         url = f"{base_url}/phone-numbers"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +14,22 @@ from phone_contract.responses import check_response, undocumented_fields
 
 from .support import create_of, post_raw, request, valid_body
 
-SLOW_SECONDS = 0.2
+SLOW_SECONDS = 2.5
 PHONE_NUMBER_PATH = "$.data.result.phoneNumber"
+
+
+class Naps:
+    """The mock's sleep, recorded instead of slept: the slow fault is judged by what it awaited."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
+def _mock(fault: str | None = None) -> MockApp:
+    return create_app(fault=fault, slow_seconds=SLOW_SECONDS, sleep=Naps())
 
 
 def _created(app: MockApp, **overrides: Any) -> tuple[httpx.Response, dict[str, Any]]:
@@ -86,9 +99,11 @@ def _duplicate_is_409(app: MockApp) -> bool:
 
 
 def _success_is_fast(app: MockApp) -> bool:
-    started = time.perf_counter()
+    naps = app.sleep
+    assert isinstance(naps, Naps)
+    before = len(naps.seconds)
     _created(app)
-    return time.perf_counter() - started < SLOW_SECONDS
+    return naps.seconds[before:] == []
 
 
 def _token_is_not_echoed(app: MockApp) -> bool:
@@ -122,13 +137,13 @@ def test_the_fault_table_is_the_documented_one() -> None:
 
 
 def test_every_rule_holds_on_the_clean_mock() -> None:
-    app = create_app(slow_seconds=SLOW_SECONDS)
+    app = _mock()
     assert {name: probe(app) for name, probe in PROBES.items()} == dict.fromkeys(PROBES, True)
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_a_fault_breaks_its_rule_and_only_it(fault: str) -> None:
-    app = create_app(fault=fault, slow_seconds=SLOW_SECONDS)
+    app = _mock(fault)
     held = {name: probe(app) for name, probe in PROBES.items()}
     assert held == {name: name != fault for name in PROBES}
 
@@ -151,6 +166,17 @@ def test_response_faults_are_reported_by_check_response(fault: str, path: str, e
         create_of(), response.status_code, response.headers["content-type"], response.content
     )
     assert [(v.path, v.expected.startswith(expected)) for v in violations] == [(path, True)]
+
+
+def test_the_slow_fault_waits_its_seconds_before_each_success() -> None:
+    app = _mock("slow")
+    naps = app.sleep
+    assert isinstance(naps, Naps)
+    assert request(app, json=valid_body(number="+1")).status_code == 400  # refusals come at once
+    assert naps.seconds == []
+    response, _ = _created(app)
+    assert response.status_code == 201
+    assert naps.seconds == [SLOW_SECONDS]
 
 
 def test_undocumented_field_is_valid_but_detected() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
@@ -43,6 +43,7 @@ class GatePlugin:
         progress: Progress | None = None,
         home: Path | None = None,
         freeze_heap: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.session: GateSession | None = None
@@ -54,6 +55,8 @@ class GatePlugin:
         self._home = home
         self._own_home = home is None
         self._freeze_heap = freeze_heap
+        # What the summary's time is read from: the contract tests' own, injectable for the tests.
+        self._clock = clock
 
     @classmethod
     def of(cls, config: pytest.Config) -> GatePlugin:
@@ -115,13 +118,13 @@ class GatePlugin:
         # schemathesis 4.32's fixture loader renames the item through `_nodeid`, which pytest 9.2
         # no longer has (it reads and writes it for report labels only): give it one to use.
         vars(item).setdefault("_nodeid", item.nodeid)
-        started = time.monotonic()
+        started = self._clock()
         try:
             with hypothesis_home.used(self._home):
                 return (yield)
         finally:
             if self.session is not None:
-                self.session.tally.seconds += time.monotonic() - started
+                self.session.tally.seconds += self._clock() - started
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None]:

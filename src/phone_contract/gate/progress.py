@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -24,7 +25,11 @@ LIVE_REFRESH_PER_SECOND = 4
 
 
 class Progress:
-    """Reports a session's progress until :meth:`stop`; ``interactive`` picks the live line."""
+    """Reports a session's progress until :meth:`stop`; ``interactive`` picks the live line.
+
+    ``clock`` and ``wait`` are injectable, so the plain lines are tested without waiting: ``wait(seconds)``
+    waits up to that long between two lines and says whether the run has stopped.
+    """
 
     def __init__(
         self,
@@ -32,20 +37,24 @@ class Progress:
         *,
         interactive: bool | None = None,
         interval: float = PLAIN_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+        wait: Callable[[float], bool] | None = None,
     ) -> None:
         self._stream = stream if stream is not None else sys.stderr
         self._interactive = self._stream.isatty() if interactive is None else interactive
         self._interval = interval
+        self._clock = clock
         self._session: GateSession | None = None
         self._phase = "starting"
-        self._started = time.monotonic()
+        self._started = clock()
         self._stopped = threading.Event()
+        self._wait = wait if wait is not None else self._stopped.wait
         self._thread: threading.Thread | None = None
         self._live: Live | None = None
 
     def watch(self, session: GateSession) -> None:
         self._session = session
-        self._started = time.monotonic()
+        self._started = self._clock()
         if self._interactive:
             # Imported here: only a terminal needs it, and every other run would pay for the import.
             from rich.console import Console  # noqa: PLC0415
@@ -71,7 +80,7 @@ class Progress:
 
     def line(self) -> str:
         session = self._session
-        elapsed = time.monotonic() - self._started
+        elapsed = self._clock() - self._started
         if session is None:
             return f"{PREFIX}: {self._phase}; {elapsed:.0f}s"
         gatekeeper = session.gatekeeper
@@ -82,7 +91,7 @@ class Progress:
         )
 
     def _plain_lines(self) -> None:
-        while not self._stopped.wait(self._interval):
+        while not self._wait(self._interval):
             print(self.line(), file=self._stream, flush=True)
 
     def stop(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
@@ -43,8 +44,10 @@ def retries_allowed(kind: str) -> int:
     return RATE_LIMIT_RETRIES if kind == "429" else TRANSIENT_RETRIES
 
 
-def retry_wait(retry_after: str | None, attempt: int) -> float:
-    """Seconds to wait before retry ``attempt`` (from 0): Retry-After if it is given, else doubling."""
+def retry_wait(retry_after: str | None, attempt: int, *, clock: Callable[[], float] = time.time) -> float:
+    """Seconds to wait before retry ``attempt`` (from 0): Retry-After if it is given, else doubling.
+
+    ``clock`` is the time an HTTP date in Retry-After is counted from (injectable for the tests)."""
     fallback = FIRST_RETRY_WAIT * 2.0**attempt
     if retry_after is None:
         return min(fallback, MAX_RETRY_WAIT)
@@ -52,7 +55,7 @@ def retry_wait(retry_after: str | None, attempt: int) -> float:
         seconds = float(retry_after)
     except ValueError:
         try:  # the other form RFC 9110 allows: an HTTP date
-            seconds = float(parsedate_to_datetime(retry_after).timestamp()) - time.time()
+            seconds = float(parsedate_to_datetime(retry_after).timestamp()) - clock()
         except (TypeError, ValueError):
             seconds = fallback
     return min(max(seconds, 0.0), MAX_RETRY_WAIT)
