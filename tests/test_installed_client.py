@@ -83,7 +83,7 @@ def served_mock(*options: str) -> Iterator[str]:
     try:
         assert process.stdout is not None
         banner = process.stdout.readline()  # printed once the socket listens
-        match = re.search(r"(http://127\.0\.0\.1:\d+/api/v2)/phone-numbers", banner)
+        match = re.search(r"serving (http://127\.0\.0\.1:\d+/api/v2) ", banner)
         assert match, banner + (process.stderr.read() if process.stderr else "")
         yield match[1]
     finally:

@@ -292,7 +292,7 @@ def test_the_installed_mock_and_proxy_serve(installed: Installed) -> None:
         "userId": "550e8400-e29b-41d4-a716-446655440001",
     }
     auth = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
-    mock_banner = r"serving (http://127\.0\.0\.1:\d+/api/v2)/phone-numbers"
+    mock_banner = r"serving (http://127\.0\.0\.1:\d+/api/v2) "
     proxy_banner = r"phone-contract proxy: (http://127\.0\.0\.1:\d+) -> "
     with (
         # The mock ends as any interrupted command (130); the proxy with its verdict (0: no violation).

@@ -25,6 +25,7 @@ import yaml
 from phone_contract import load_spec
 from phone_contract.codegen import CONFIG, CONTRACT_FILE, Inputs, generate
 from phone_contract.mock import DEFAULT_TOKEN, create_app
+from tests.operations import create_op
 
 from .restatements import RESTATEMENTS, write_restatement
 
@@ -88,7 +89,7 @@ def strict_call(package: ModuleType, *, spec: Path, fault: str | None = None) ->
     endpoint = importlib.import_module(f"{package.__name__}.api.phone_numbers.create_phone_number")
     # The request model's name follows the restatement's layout (inlined: CreatePhoneNumberBody).
     request_model = typing.get_type_hints(endpoint.asyncio_detailed)["body"]
-    example = load_spec(spec).operation.request_examples()["mainSupportLine"]
+    example = create_op(load_spec(spec)).request_examples()["mainSupportLine"]
     app = create_app(spec_path=spec, fault=fault)
     client = strict.strict_client(
         BASE_URL, DEFAULT_TOKEN, httpx_args={"transport": httpx.ASGITransport(app=app)}

@@ -54,9 +54,14 @@ def test_a_restatement_is_no_change(name: str, tmp_path: Path, diff: Callable[[s
         assert report["version"]["required_bump"] in ("none", "patch")
 
 
+# What the diff refuses: a side that is no valid OpenAPI document. Any valid one compares, however
+# little the other commands could use it (no operation, a broken extension, stale examples).
+NOT_OPENAPI = frozenset({"not-yaml", "not-openapi", "not-a-mapping", "ref-nowhere", "missing-sibling"})
+
+
 @pytest.mark.parametrize("side", ["OLD", "NEW"])
-@pytest.mark.parametrize("name", sorted(UNUSABLE))
-def test_an_unusable_side_is_one_line_and_exit_2(
+@pytest.mark.parametrize("name", sorted(NOT_OPENAPI))
+def test_a_side_that_is_no_openapi_document_is_one_line_and_exit_2(
     name: str, side: str, tmp_path: Path, diff: Callable[[str, str], Diffed]
 ) -> None:
     path, words = write_unusable(name, tmp_path)
@@ -68,6 +73,40 @@ def test_an_unusable_side_is_one_line_and_exit_2(
     assert line.startswith("phone-contract diff: error: ")
     assert words in line
     assert str(path) in line  # the side that is unusable is named
+
+
+@pytest.mark.parametrize("name", sorted(set(UNUSABLE) - NOT_OPENAPI))
+def test_any_valid_document_compares(name: str, tmp_path: Path, diff: Callable[[str, str], Diffed]) -> None:
+    path, _ = write_unusable(name, tmp_path)
+    result = diff(PROJECT, str(path))
+    assert result.err == ""
+    report = json.loads(result.out)
+    assert result.status == (1 if report["breaks_clients"] else 0)
+
+
+def test_no_operation_left_is_every_operation_removed_breaking_clients(
+    tmp_path: Path, diff: Callable[[str, str], Diffed]
+) -> None:
+    path, _ = write_unusable("no-operation", tmp_path)
+    result = diff(PROJECT, str(path))
+    assert result.status == 1
+    changes = json.loads(result.out)["changes"]
+    assert [(change["rule"], change["client"]) for change in changes] == [
+        ("operation-removed", "breaking")
+    ] * 2
+    assert {change["operation"] for change in changes} == {"POST /phone-numbers", "PUT /phone-numbers"}
+
+
+def test_stale_examples_are_named_and_the_specs_still_compared(
+    tmp_path: Path, diff: Callable[[str, str], Diffed]
+) -> None:
+    path, _ = write_unusable("example-breaks-schema", tmp_path)
+    result = diff(PROJECT, str(path))
+    assert result.status == 0, result.err
+    assert json.loads(result.out)["warnings"] == [
+        "NEW: example 'mainSupportLine' of the application/json request body of "
+        "POST /phone-numbers does not match its schema: $.number: '+1' is too short"
+    ]
 
 
 def test_a_git_revision_reads_its_sibling_files_at_that_revision(

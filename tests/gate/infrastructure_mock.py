@@ -64,7 +64,7 @@ class Infrastructure:
         self._creates = 0
         self._log = os.environ.get("INFRASTRUCTURE_LOG")
         # What `phone-contract mock` prints on start: the wrapped mock's own.
-        self.operation_path = mock.operation_path
+        self.root = mock.root
         self.spec_path = mock.spec_path
 
     def _note(self, event: str) -> None:
@@ -76,11 +76,12 @@ class Infrastructure:
         if scope["type"] != "http":
             await self._mock(scope, receive, send)
             return
-        write = scope["method"] not in ("GET", "HEAD", "OPTIONS", "TRACE")
+        # What the write budget counts: a create answered 2xx (an update of the run's own creates nothing).
+        create = scope["method"] == "POST" and scope["path"] == f"{self.root}/phone-numbers"
 
         async def mock(scope: Scope, receive: Receive, send: Send) -> None:
             async def noting(message: Message) -> None:
-                if message["type"] == "http.response.start" and write and 200 <= message["status"] < 300:
+                if message["type"] == "http.response.start" and create and 200 <= message["status"] < 300:
                     self._note("created")
                 await send(message)
 
@@ -90,7 +91,7 @@ class Infrastructure:
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send, mock: Any) -> None:
         self._requests += 1
-        creates = scope["method"] == "POST" and scope["path"] == self.operation_path
+        creates = scope["method"] == "POST" and scope["path"] == f"{self.root}/phone-numbers"
         self._creates += creates
         behaviour = self._behaviour
         if behaviour == "deny-all":

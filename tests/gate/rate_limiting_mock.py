@@ -28,7 +28,7 @@ class RateLimitedMock:
         self._wait = wait.encode()
         self._posts = 0
         # What `phone-contract mock` prints on start: the wrapped mock's own.
-        self.operation_path = mock.operation_path
+        self.root = mock.root
         self.spec_path = mock.spec_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -6,6 +6,7 @@ runs a test module needs are started together, as many at once as there are CPUs
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -16,9 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pytest
+from haralyzer import HarPage, HarParser
 
 from phone_contract._secrets import TOKEN_ENV_VAR
 from phone_contract.gate.progress import PREFIX as PROGRESS_PREFIX
@@ -51,6 +53,12 @@ class GateResult:
         """Each check of the summary's table with how often it passed."""
         rows = re.findall(r"^  ([a-z_]+) +(\d+) +\d+$", self.stdout, re.MULTILINE)
         return {name: int(passed) for name, passed in rows}
+
+    @property
+    def groups(self) -> dict[tuple[str, str, str], int]:
+        """The summary's failure groups: (check, operation, where) -> count."""
+        found = re.findall(r"^    ([a-z_]+), ([A-Z]+ /\S*), (.+): (\d+)$", self.stdout, re.MULTILINE)
+        return {(check, operation, where): int(count) for check, operation, where, count in found}
 
     @property
     def not_run(self) -> dict[str, str]:
@@ -127,14 +135,12 @@ class ServedMock:
         return sum(method not in {"GET", "HEAD", "OPTIONS", "TRACE"} for method in methods)
 
     def creations(self) -> int:
-        """Writes the mock answered 2xx: what the gate's write budget counts."""
+        """Creates the mock answered 2xx: what the gate's write budget counts (an update of the run's
+        own numbers creates nothing)."""
         answers = re.findall(
             r'"([A-Z]+) /\S* HTTP/[\d.]+" (\d{3})', self.log_path.read_text(errors="replace")
         )
-        return sum(
-            method not in {"GET", "HEAD", "OPTIONS", "TRACE"} and status[0] == "2"
-            for method, status in answers
-        )
+        return sum(method == "POST" and status[0] == "2" for method, status in answers)
 
 
 @contextmanager
@@ -171,10 +177,48 @@ def served_mock(
 def _wait_for_url(process: subprocess.Popen[bytes], log_path: Path) -> str:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        match = re.search(r"serving (http://\S+)/phone-numbers", log_path.read_text())
+        match = re.search(r"serving (http://\S+) ", log_path.read_text())
         if match:
             return match.group(1)
         if process.poll() is not None:
             pytest.fail(f"the served mock exited early:\n{log_path.read_text()}")
         time.sleep(0.05)
     pytest.fail(f"the served mock did not start:\n{log_path.read_text()}")
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One exchange of a gate run, as its HAR recorded it (read with a third-party HAR reader)."""
+
+    method: str
+    url: str
+    status: int
+    request: Any
+    response: Any
+
+
+def exchanges_in(har: Path) -> list[Sent]:
+    """Every exchange of a HAR file, in order; bodies as JSON (None where they are not JSON)."""
+    entries = HarPage("unknown", har_parser=HarParser.from_file(har)).entries
+    return [
+        Sent(
+            entry.request.method,
+            entry.request.url,
+            entry.response.status,
+            _json(entry.request.text),
+            _json(entry.response.text),
+        )
+        for entry in entries
+    ]
+
+
+def creates_in(har: Path) -> list[dict[str, Any]]:
+    """The request bodies of the creates a run's API answered 201 to: what the run created."""
+    return [sent.request for sent in exchanges_in(har) if sent.method == "POST" and sent.status == 201]
+
+
+def _json(text: str | None) -> Any:
+    try:
+        return json.loads(text or "")
+    except ValueError:
+        return None

@@ -182,7 +182,7 @@ def test_lost_answers_to_writes_are_resent_and_counted_once(outcomes: dict[str, 
     assert f"{lost} x 409 on re-sending a write whose answer was lost" in result.stdout, result.stdout[-1500:]
     created = outcome.events.count("created")
     assert re.search(rf"^  creations: {created} used, ", result.stdout, re.MULTILINE), result.stdout[-3000:]
-    assert re.search(rf"^  created numbers: {created} ", result.stdout, re.MULTILINE)
+    assert re.search(rf"^  created resources: {created} ", result.stdout, re.MULTILINE)
     # Listed for releasing them: the ones whose answer was lost too, from what was sent.
     listed = [json.loads(line) for line in outcome.created.read_text().split("\n") if line]
     assert len(listed) == created

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from phone_contract import load_spec
+from tests.operations import create_op
 
 from ..restatements import project_document
 from .support import run_gate
@@ -32,7 +33,7 @@ def _with_country_code(folder: Path) -> Path:
 
 
 def test_the_created_resource_is_found_when_a_request_field_is_not_echoed(tmp_path: Path) -> None:
-    operation = load_spec(_with_country_code(tmp_path)).require_operation()
+    operation = create_op(load_spec(_with_country_code(tmp_path)))
     assert operation.semantics.answer == ("data", "result", "phoneNumber")
 
 

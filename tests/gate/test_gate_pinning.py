@@ -6,7 +6,6 @@ The gate runs start together in one module fixture (see support.run_many): each 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable
@@ -20,15 +19,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 
+from phone_contract import load_spec
 from phone_contract._exit import UsageError
 from phone_contract.cli import build_parser
 from phone_contract.gate.command import identity_warning, settings_from_args
-from phone_contract.gate.pinning import NUMBER_MAX_LENGTH, pin_identities, unique_number
+from phone_contract.gate.pinning import pin_identities, pinned_fields, unique_value
 from phone_contract.gate.session import open_session
 from phone_contract.gate.settings import GateSettings
 
 from ..examples import scaled
-from .support import SECRET_TOKEN, GateResult, run_gate, served_mock
+from .support import SECRET_TOKEN, GateResult, creates_in, run_gate, served_mock
 
 WORKSPACE = "0d5e7b7e-1c1a-4c4e-9a55-3b1f6f0a0001"
 OTHER = "0d5e7b7e-1c1a-4c4e-9a55-3b1f6f0a0002"
@@ -37,7 +37,6 @@ PINNED = ["--workspace-id", WORKSPACE, "--other-workspace-id", OTHER, "--user-id
 EXAMPLES = ["--max-examples", "5"]
 # A fault is caught by a property test's first example: fewer examples, same verdict, less time.
 FAULT_EXAMPLES = ["--max-examples", "2"]
-RECORDER = Path(__file__).with_name("record_creates.py")
 # The body of the spec's example (examples phase): its number is what the served mock is probed with.
 SPEC_EXAMPLE_NUMBER = "+14155551234"
 SPEC_EXAMPLE_WORKSPACE = "550e8400-e29b-41d4-a716-446655440000"
@@ -53,7 +52,11 @@ def test_the_options_are_parsed_into_canonical_uuids() -> None:
         ["--workspace-id", WORKSPACE.upper(), "--other-workspace-id", OTHER, "--user-id", USER]
     )
     assert (settings.workspace_id, settings.other_workspace_id, settings.user_id) == (WORKSPACE, OTHER, USER)
-    assert settings.pinned_fields == {"workspaceId": WORKSPACE, "userId": USER}
+    # Into the fields the spec names a resource's scope and owner (x-phone-contract-resource).
+    assert pinned_fields(load_spec(), scope=settings.workspace_id, owner=settings.user_id) == {
+        "workspaceId": WORKSPACE,
+        "userId": USER,
+    }
 
 
 def test_the_environment_is_the_fallback_and_options_win(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,11 +100,11 @@ def test_a_live_run_without_pinned_ids_is_warned_about() -> None:
     assert identity_warning(GateSettings()) is None  # the mock accepts any workspace
 
 
-def test_unique_numbers_stay_within_the_spec_and_apart() -> None:
+def test_unique_values_stay_within_their_max_length_and_apart() -> None:
     numbers = [
-        unique_number(generated, 123456789, count) for count, generated in enumerate(["000", "9" * 20], 1)
+        unique_value(generated, 123456789, count, 20) for count, generated in enumerate(["000", "9" * 20], 1)
     ]
-    assert all(3 <= len(number) <= NUMBER_MAX_LENGTH for number in numbers)
+    assert all(3 <= len(number) <= 20 for number in numbers)
     assert numbers == ["000456789000001", "99999999456789000002"]
 
 
@@ -118,7 +121,7 @@ _CASES = st.one_of(
 def test_pinning_keeps_each_case_as_positive_or_negative_as_it_was(case: Case[Any]) -> None:
     assert case.meta is not None
     was_positive = case.meta.generation.mode.is_positive
-    pin_identities(case, PIN_RUN.settings.pinned_fields)
+    pin_identities(case, PIN_RUN.pinned)
     assert case.meta.generation.mode.is_positive == was_positive
     if was_positive:
         assert isinstance(case.body, dict)
@@ -128,7 +131,7 @@ def test_pinning_keeps_each_case_as_positive_or_negative_as_it_was(case: Case[An
 def test_a_malformed_id_of_a_negative_case_is_left_alone() -> None:
     body = {"number": "+14155550100", "workspaceId": "nope", "userId": SPEC_EXAMPLE_WORKSPACE}
     case = OPERATION.Case(body=dict(body), media_type="application/json")
-    pin_identities(case, PIN_RUN.settings.pinned_fields)
+    pin_identities(case, PIN_RUN.pinned)
     # The workspace is where it is invalid; the user is swapped, since that keeps it invalid.
     assert case.body == {**body, "userId": USER}
 
@@ -137,9 +140,10 @@ def test_a_malformed_id_of_a_negative_case_is_left_alone() -> None:
 
 
 def _recorded(tmp: Path, args: list[str], env: dict[str, str] | None = None) -> tuple[GateResult, list[Any]]:
-    out = tmp / "created.json"
-    result = run_gate(args, env=env, launcher=(str(RECORDER), str(out)))
-    return result, json.loads(out.read_text())
+    """A run, and the bodies of the creates it got 201 for, read from its own HAR recording."""
+    har = tmp / "run.har"
+    result = run_gate([*args, "--har", str(har)], env=env)
+    return result, creates_in(har)
 
 
 def _served(tmp: Path, args: list[str]) -> tuple[GateResult, list[int]]:
@@ -186,10 +190,10 @@ def _assert_all_pinned(created: list[dict[str, Any]], workspaces: set[str]) -> N
 def test_every_create_of_a_pinned_run_uses_the_pinned_ids(results: dict[str, Any]) -> None:
     result, created = results["pinned"]
     assert result.status == 0, result.stdout[-4000:] + result.stderr
-    assert f"pinned workspaceId {WORKSPACE}, userId {USER}" in result.stdout.splitlines()[0]
+    assert f"pinned --workspace-id {WORKSPACE}, --user-id {USER}" in result.stdout.splitlines()[0]
     _assert_all_pinned(created, {WORKSPACE, OTHER})
     # Both halves of the duplicate property ran, with numbers that never collided with earlier ones.
-    for check in ("duplicate_conflicts", "same_number_other_workspace"):
+    for check in ("duplicate_conflicts", "duplicate_in_other_scope_created"):
         assert re.search(rf"^  {check} +[1-9]\d* +0$", result.stdout, re.MULTILINE), result.stdout[-3000:]
 
 
@@ -199,10 +203,10 @@ def test_without_another_workspace_that_half_is_reported_not_run(results: dict[s
     assert result.status == 0, result.stdout[-4000:] + result.stderr
     _assert_all_pinned(created, {WORKSPACE})
     assert (
-        "not run: same_number_other_workspace: a workspace is pinned (--workspace-id or $FREYA_WORKSPACE_ID) "
+        "not run: duplicate_in_other_scope_created: a workspace is pinned (--workspace-id or $FREYA_WORKSPACE_ID) "
         "but no second one" in (result.stdout)
     )
-    assert not re.search(r"^  same_number_other_workspace ", result.stdout, re.MULTILINE)
+    assert not re.search(r"^  duplicate_in_other_scope_created ", result.stdout, re.MULTILINE)
     assert re.search(r"^  duplicate_conflicts +[1-9]\d* +0$", result.stdout, re.MULTILINE)
 
 

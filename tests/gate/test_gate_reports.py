@@ -37,6 +37,6 @@ def test_a_failing_run_writes_a_secret_free_junit_report_and_nothing_else(tmp_pa
     assert '"Authorization: Bearer $FREYA_API_TOKEN"' in text
     # One test case per check, and one per failure group: a dashboard names what failed, and where.
     cases = {case.get("name"): case for case in root.iter("testcase")}
-    assert cases["token_not_leaked: $ (body)"].find("failure") is not None
+    assert cases["token_not_leaked: POST /phone-numbers: $ (body)"].find("failure") is not None
     assert cases["not_a_server_error"].find("failure") is None
     assert "test_api_conforms" not in cases

@@ -14,8 +14,8 @@ from phone_contract._spec import load_spec, properties_of
 from phone_contract.gate.deep import MIN_ARRAY_ITEMS, fully_populated
 from phone_contract.gate.session import GateSession, open_session
 from phone_contract.gate.settings import GateSettings
-from tests.operations import create_op
 from tests.examples import scaled
+from tests.operations import create_op
 
 SPEC = load_spec()
 REQUEST = create_op(SPEC).request_schema()
@@ -37,7 +37,7 @@ def _request_validator() -> Draft202012Validator:
 
 def test_fully_populated_bodies_reach_all_of_config_and_keep_the_contract(session: GateSession) -> None:
     validator = _request_validator()
-    strategy = session.fully_populated_cases()
+    strategy = session.fully_populated_cases(create_op(session.spec))
 
     @settings(max_examples=scaled(30), database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(case=strategy)
@@ -53,7 +53,7 @@ def test_fully_populated_bodies_reach_all_of_config_and_keep_the_contract(sessio
 
 
 def test_the_variant_changes_only_the_request_body() -> None:
-    variant = fully_populated(SPEC)
+    variant = fully_populated(SPEC, create_op(SPEC))
     operation = variant["paths"]["/phone-numbers"]["post"]
     assert operation["responses"] == create_op(SPEC).node["responses"]
     assert variant["components"] == SPEC.document["components"]

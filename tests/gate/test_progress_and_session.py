@@ -71,8 +71,8 @@ def test_without_a_terminal_a_plain_line_comes_each_time_the_interval_passes(ses
     ticks = Ticks(clock, count=2)
     progress = Progress(stream, interactive=False, interval=5.0, clock=clock, wait=ticks)
     # As the door counts one create answered 201.
-    session.gatekeeper.requests += 1
-    session.gatekeeper.writes += 1
+    session.gatekeeper.budget.requests += 1
+    session.gatekeeper.budget.creations += 1
     progress.phase("test_api_conforms")
     progress.watch(session)
     assert ticks.over.wait(timeout=60), "the progress thread never asked to wait a third time"

@@ -81,8 +81,8 @@ def test_a_failure_report_names_the_check_and_carries_no_secret(echo_token_run: 
     operation = echo_token_run.schema["/phone-numbers"]["POST"]
     case = operation.Case(body=VALID_BODY, media_type="application/json")
     send_and_check(echo_token_run, case)  # the failure is kept, not raised: the run goes on
-    finding = echo_token_run.tally.findings[("token_not_leaked", "$ (body)")]
-    report = render_finding(finding, "POST /phone-numbers")
+    finding = echo_token_run.tally.findings[("token_not_leaked", "POST /phone-numbers", "$ (body)")]
+    report = render_finding(finding)
     assert report.startswith("contract broken (token_not_leaked) on POST /phone-numbers: $ (body) (once)")
     assert "- check token_not_leaked" in report
     assert "$ (body): expected no bearer token, got the bearer token" in report

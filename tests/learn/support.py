@@ -128,6 +128,7 @@ def evolved_document() -> Document:
     operation = document["paths"]["/phone-numbers"]["post"]
     example = operation["requestBody"]["content"]["application/json"]["examples"]["mainSupportLine"]
     del example["value"]["friendlyName"]
+    operation["x-phone-contract"]["echo"].remove("friendlyName")  # no longer sent: not echoed either
     document["paths"]["/phone-numbers"]["get"] = {
         "operationId": "listPhoneNumbers",
         "responses": {"200": {"description": "The workspace's numbers."}},
@@ -185,7 +186,7 @@ def drive(base_url: str, har: Path, token: str) -> None:
 def serve(spec: Path, log_path: Path, token: str = TOKEN) -> Iterator[str]:
     """``python -m phone_contract.cli mock --spec SPEC --port 0``, as a user runs it; yields its base URL."""
     with _running(
-        ["mock", "--spec", str(spec), "--port", "0"], log_path, r"serving (http://\S+)/phone-numbers", token
+        ["mock", "--spec", str(spec), "--port", "0"], log_path, r"serving (http://\S+) ", token
     ) as url:
         yield url
 

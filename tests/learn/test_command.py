@@ -19,6 +19,9 @@ from phone_contract.learn.edit import Widen
 from phone_contract.responses import undocumented_fields
 from tests.learn.conftest import LearnRun
 from tests.learn.support import TOKEN, Call, body, copy_project_spec, created, error, record
+from tests.operations import create_op
+
+VERSION = load_spec().version
 from tests.restatements import RESTATEMENTS, UNUSABLE, write_restatement, write_unusable
 
 COVERED = [
@@ -49,7 +52,7 @@ def test_every_restatement_is_the_same_contract(name: str, tmp_path: Path, learn
         assert "learn edits the spec file only" in learned.err
         return
     assert learned.status == 1, learned.err
-    assert undocumented_fields(201, grown[0].answer, spec=load_spec(spec)) == []
+    assert undocumented_fields(create_op(load_spec(spec)), 201, grown[0].answer) == []
     assert _only_inserted(learned.before.decode(), spec.read_text(encoding="utf-8"))
 
 
@@ -60,14 +63,14 @@ def test_comments_quoting_and_layout_of_untouched_lines_are_kept(learn: LearnRun
         .text.replace(
             "    PhoneNumberConfig:\n", "    # Hand-written: the config as stored.\n    PhoneNumberConfig:\n"
         )
-        .replace("version: 1.0.0", 'version: "1.0.0"  # bumped by hand')
+        .replace(f"version: {VERSION}", f'version: "{VERSION}"  # bumped by hand')
     )
     spec.write_text(text, encoding="utf-8")
     learned = learn([Call(201, created(carrier="Freya Telecom"), body())], "--write", spec=spec)
     assert learned.status == 1
     after = spec.read_text(encoding="utf-8")
     assert "    # Hand-written: the config as stored.\n    PhoneNumberConfig:\n" in after
-    assert 'version: "1.0.0"  # bumped by hand' in after
+    assert f'version: "{VERSION}"  # bumped by hand' in after
     assert _only_inserted(text, after)
 
 
@@ -101,7 +104,7 @@ def test_a_proposal_that_is_not_a_valid_spec_is_printed_and_not_written(
     tmp_path: Path, learn: LearnRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(evidence: Evidence) -> list[Change]:
-        number = (*evidence.operation.request_schema_pointer(), "properties", "number")
+        number = (*create_op(evidence.spec).request_schema_pointer(), "properties", "number")
         return [
             Change(
                 ("broken",), "breaks the spec", "never valid", (), Widen(number, set=(("maxLength", "x"),))
@@ -142,4 +145,4 @@ def test_the_command_in_its_own_process_proposes_and_writes(tmp_path: Path) -> N
     after = spec.read_text(encoding="utf-8")
     assert after != before
     assert _only_inserted(before, after)
-    assert undocumented_fields(201, created(carrier="Freya Telecom"), spec=load_spec(spec)) == []
+    assert undocumented_fields(create_op(load_spec(spec)), 201, created(carrier="Freya Telecom")) == []

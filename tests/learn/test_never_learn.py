@@ -26,14 +26,14 @@ def test_a_server_error_is_a_bug_and_its_body_teaches_nothing(learn: LearnRun) -
 
 
 def test_a_token_echoed_in_an_answer_is_a_bug_never_written_nor_printed(learn: LearnRun) -> None:
-    answer = created(echo=f"authorized by {TOKEN}")
+    answer = created(authorizedBy=f"authorized by {TOKEN}")
     answer["data"]["message"] = f"created (authorized by {TOKEN})"
     learned = learn([Call(201, answer, body())], "--write")
     assert learned.status == 1
     assert _unchanged(learned.spec, learned.before)
     assert "a secret (token or password) in the answer" in learned.out
     assert not learned.leaked()
-    assert "echo" not in learned.spec.read_text(encoding="utf-8")
+    assert "authorizedBy" not in learned.spec.read_text(encoding="utf-8")
 
 
 def _unredacted_har(tmp_path: Path, sent: dict[str, Any], answer: dict[str, Any]) -> Path:

@@ -6,6 +6,7 @@ from phone_contract._spec import load_spec
 from phone_contract.responses import check_response, undocumented_fields
 from tests.learn.conftest import TODAY, LearnRun
 from tests.learn.support import Call, body, created, error
+from tests.operations import create_op
 
 UUID = "550e8400-e29b-41d4-a716-446655440009"
 CONFIG = {"voiceConfig": "default", "inboundAgentId": UUID}
@@ -41,8 +42,8 @@ def test_an_undocumented_response_field_is_added_as_optional_with_its_inferred_s
     spec = load_spec(written.spec)
     for call in calls:
         exchange = call.exchange()
-        assert check_response(201, "application/json", exchange.response_body, spec=spec) == []
-        assert undocumented_fields(201, call.answer, spec=spec) == []
+        assert check_response(create_op(spec), 201, "application/json", exchange.response_body) == []
+        assert undocumented_fields(create_op(spec), 201, call.answer) == []
 
 
 def test_a_documented_field_of_another_type_or_format_is_widened_just_enough(learn: LearnRun) -> None:
@@ -70,7 +71,7 @@ def test_null_for_a_shared_component_widens_only_the_place_it_was_seen(learn: Le
     assert widened["anyOf"] == [{"$ref": "#/components/schemas/TransportProtocol"}, {"type": "null"}]
     spec = load_spec(learned.spec)
     answer = Call(201, created(config={"sipOutbound": outbound})).exchange().response_body
-    assert check_response(201, "application/json", answer, spec=spec) == []
+    assert check_response(create_op(spec), 201, "application/json", answer) == []
 
 
 def test_an_undocumented_status_is_documented_with_the_schema_its_bodies_fit(learn: LearnRun) -> None:
@@ -85,7 +86,7 @@ def test_an_undocumented_status_is_documented_with_the_schema_its_bodies_fit(lea
     ]  # fmt: skip
 
 
-def test_another_method_served_on_the_path_is_recorded_for_the_gate(learn: LearnRun) -> None:
+def test_another_method_served_on_the_path_is_documented_as_a_learned_operation(learn: LearnRun) -> None:
     calls = [
         Call(201, created(), body()),
         Call(200, {"items": []}, method="GET"),
@@ -96,8 +97,16 @@ def test_another_method_served_on_the_path_is_recorded_for_the_gate(learn: Learn
     learned = learn(calls, "--write")
     assert learned.status == 1
     item = learned.document["paths"]["/phone-numbers"]
-    assert item["x-phone-contract-served-methods"] == ["GET", "PATCH"]
-    assert load_spec(learned.spec).operation.served_elsewhere == ["GET", "PATCH"]
+    # GET answered: documented with what it answered. PATCH only listed in Allow: whatever it answers.
+    assert item["get"]["x-phone-contract"]["role"] == "other"
+    assert item["get"]["x-phone-contract"]["learned"].startswith(f"Learned from the live API on {TODAY}")
+    assert item["get"]["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "object"
+    assert list(item["patch"]["responses"]) == ["default"]
+    spec = load_spec(learned.spec)
+    for label in ("GET /phone-numbers", "PATCH /phone-numbers"):
+        operation = spec.find_operation(label)
+        assert operation is not None
+        assert operation.semantics.learned
     assert "DELETE" not in learned.out.split("Coverage")[0].split("Proposed")[-1]
 
 

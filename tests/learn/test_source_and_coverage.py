@@ -59,9 +59,13 @@ def test_coverage_counts_what_was_exercised_and_lists_the_rest() -> None:
         Call(409, error("phone_number_exists", "exists"), body()).exchange(),
         Call(200, {"items": []}, method="GET").exchange(),  # another operation: not counted
     ]
-    result = coverage(load_spec(), exchanges)
+    spec = load_spec()
+    result = coverage(spec, exchanges)
     assert result.exchanges == 2
-    statuses, response_fields, request_fields, enums = result.tallies
+    assert [operation.label for operation in result.operations] == [op.label for op in spec.operations]
+    (create,) = [operation for operation in result.operations if operation.label == "POST /phone-numbers"]
+    assert create.exchanges == 2
+    statuses, response_fields, request_fields, enums = create.tallies
     assert statuses.seen == ("201", "409")
     assert statuses.unseen == ("400", "401", "413")
     assert "201 $.data.result.phoneNumber.createdAt" in response_fields.seen
@@ -70,4 +74,6 @@ def test_coverage_counts_what_was_exercised_and_lists_the_rest() -> None:
     assert "$.friendlyName" in request_fields.unseen
     assert enums.seen == ('$.config.sipOutbound.transportProtocol="TCP"',)
     assert len(enums.unseen) == 2
-    assert result.lines()[1] == "  documented statuses: 2 of 5 (40%); never seen: 400, 401, 413"
+    assert create.lines()[1] == "  documented statuses: 2 of 5 (40%); never seen: 400, 401, 413"
+    # The update was never called: every one of its statuses is listed as never seen.
+    assert "Coverage of PUT /phone-numbers by 0 exchange(s):" in result.lines()

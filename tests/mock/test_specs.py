@@ -24,7 +24,9 @@ from tests.restatements import RESTATEMENTS, UNUSABLE, write_restatement, write_
 from .support import AUTH, commanded_app, create_of, request, served_mock, violations_of
 
 
-def _assert_same_contract(spec: Spec, answers: dict[str, httpx.Response], served_spec: httpx.Response) -> None:
+def _assert_same_contract(
+    spec: Spec, answers: dict[str, httpx.Response], served_spec: httpx.Response
+) -> None:
     assert answers["created"].status_code == 201, answers["created"].text
     assert answers["duplicate"].status_code == 409
     assert answers["updated"].status_code == 200, answers["updated"].text

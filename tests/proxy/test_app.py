@@ -200,15 +200,19 @@ def test_violations_are_one_line_each_and_never_show_the_token() -> None:
     assert app.tally.violations == len(lines) == 5  # userId, carrier, echo (undocumented), header, body
 
 
-def test_only_the_create_operation_is_judged() -> None:
+def test_only_the_operations_of_the_spec_are_judged() -> None:
     app, lines = _proxy(lambda request: _answer(200, body=b"not the API's JSON"))
     _call(app, "GET", "/phone-numbers")
+    _call(app, "DELETE", "/phone-numbers")
     _call(app, "POST", "/other")
     assert lines == []
     _call(app, "POST", "/api/v2/phone-numbers")  # the API sees /api/v2/api/v2/phone-numbers
     assert lines == []
     _call(app, "POST", "/phone-numbers/")
     assert app.tally.checked == len(lines) == 1
+    _call(app, "PUT", "/phone-numbers")  # the update: judged by its own responses
+    assert app.tally.checked == 2
+    assert lines[-1].startswith("phone-contract proxy: violation: PUT /phone-numbers -> 200: ")
 
 
 def test_an_upstream_without_the_base_path_is_judged_by_the_path_the_api_sees_too() -> None:

@@ -15,9 +15,9 @@ import httpx
 import pytest
 from haralyzer import HarParser
 
-from phone_contract import load_spec
 from phone_contract.har import read_har
 from phone_contract.mock import DEFAULT_TOKEN
+from tests.operations import create_op
 
 from .support import AUTH, MOCK_ROOT, InFront, in_front_of_the_mock, talk, valid_body
 
@@ -181,7 +181,7 @@ def test_concurrent_requests_are_each_answered_and_recorded(tmp_path: Path) -> N
 
 
 def _assert_error_envelope(answer: httpx.Response, code: str) -> None:
-    operation = load_spec().operation
+    operation = create_op()
     error = operation.response_for(operation.error_statuses[0])
     assert error is not None
     schema = error.schema()

@@ -214,7 +214,7 @@ class Gatekeeper:
             raise NotTheRunsOwn(f"{request.label} not sent: {why}")
         if request.write and request.creates:
             self.budget.admit_create(would_create=self._would_create(request))
-        for part in (method.encode(), path.encode(), body):
+        for part in (method.encode(), path.encode(), self.ownership.fingerprinted(body)):
             self._fingerprint.update(len(part).to_bytes(8, "big") + part)
         try:
             answer, lost = await self._exchange(scope, request)

@@ -88,11 +88,13 @@ class DropRequired:
 
 @dataclass(frozen=True)
 class RemoveProperty:
-    """Property ``name`` of the request object at ``schema`` is gone, from its examples too."""
+    """Property ``name`` of the request object at ``schema`` is gone, from its examples too, and from
+    the ``echo`` of the operation at ``operation`` (what is not sent cannot come back as sent)."""
 
     schema: Pointer
     name: str
     examples: tuple[Pointer, ...] = ()
+    operation: Pointer | None = None
 
     def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
         properties = file.node(spec, (*self.schema, "properties"), through_ref=False)
@@ -105,6 +107,11 @@ class RemoveProperty:
                 continue
             if isinstance(value, dict):
                 remove(value, self.name)
+        if self.operation is not None:
+            declared = file.node(spec, self.operation).get(OPERATION_EXTENSION)
+            echo = declared.get("echo") if isinstance(declared, dict) else None
+            if isinstance(echo, list) and self.name in echo:
+                echo.remove(self.name)
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class AddOperation:
     path_item: Pointer
     method: str
     statuses: Mapping[str, tuple[str | None, Mapping[str, Any] | None, Pointer | None]]
+    operation_id: str
 
     def apply(self, file: SpecFile, spec: Spec, text: str) -> None:
         item = file.node(spec, self.path_item)
@@ -155,6 +163,7 @@ class AddOperation:
             # Listed in Allow, never answered: whatever it answers is all the spec can say.
             responses["default"] = {"description": text}
         operation = {
+            "operationId": self.operation_id,
             "summary": f"{self.method.upper()} (learned)",
             "description": text,
             OPERATION_EXTENSION: {"role": "other", "learned": text},

@@ -222,7 +222,13 @@ def _refused_for(evidence: Evidence, operation: Operation) -> list[Change]:
                     else f"refused ({seen[0].status}) in {refs(seen)}",
                     f"never in the {sum(1 for _ in _requests(evidence, operation, accepted=True))} accepted bodies",
                 ),
-                RemoveProperty(located[0][:-2], name, examples),
+                RemoveProperty(
+                    located[0][:-2],
+                    name,
+                    examples,
+                    # A field of what the operation addresses (the body, or an update's item) may be echoed.
+                    operation.pointer if field_path[:-1] == (operation.semantics.items or ()) else None,
+                ),
             )
         )
     return changes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -221,7 +222,15 @@ def undocumented_operations(evidence: Evidence) -> list[Change]:
                     "(its requests are unknown: the gate judges its answers only)",
                     why=f"{method} is served on this path ({'; '.join(how)}).",
                     evidence=tuple(how),
-                    edit=AddOperation(("paths", path), method.lower(), statuses),
+                    edit=AddOperation(("paths", path), method.lower(), statuses, _operation_id(evidence, method, path)),
                 )
             )
     return changes
+
+
+def _operation_id(evidence: Evidence, method: str, path: str) -> str:
+    """``getPhoneNumbers`` for GET /phone-numbers: the method, then the path's words; unique in the spec."""
+    words = [word for word in re.split(r"[^A-Za-z0-9]+", path) if word]
+    name = method.lower() + "".join(word[:1].upper() + word[1:] for word in words)
+    taken = {operation.operation_id for operation in evidence.spec.operations}
+    return name if name not in taken else f"{name}Learned"

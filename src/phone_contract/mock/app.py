@@ -70,6 +70,8 @@ class MockApp:
         self._spec_bytes, spec_type = spec.serialized()
         self._spec_type = spec_type.encode()
         behaviour = Behaviour(fault, slow_seconds) if sleep is None else Behaviour(fault, slow_seconds, sleep)
+        # What the slow fault waits with (asyncio.sleep, unless the app was handed another).
+        self.sleep = behaviour.sleep
         self.stores: dict[str, ResourceStore] = {}
         self.operations = {
             operation: OperationMock(operation, self._store_for(operation, capacity), behaviour)

@@ -14,7 +14,16 @@ from phone_contract.responses import Violation, check_response, token_echoes, un
 def operation_called(spec: Spec, method: str, proxy_path: str, upstream_path: str) -> Operation | None:
     """The operation a request calls: its path as the app wrote it (Prism style, upstream URL ending in
     the base path) or as the API saw it (upstream URL without the base path); None for any other."""
-    return spec.operation_for(method, proxy_path) or spec.operation_for(method, upstream_path)
+    seen = upstream_path.rstrip("/")
+    base = spec.base_path
+    candidates = [proxy_path.rstrip("/") or "/"]
+    if base and seen.startswith(base + "/"):
+        candidates.append(seen[len(base) :])
+    for path in candidates:
+        found = next((op for op in spec.operations if op.matches(method, path)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def violations(
