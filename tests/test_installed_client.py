@@ -121,7 +121,7 @@ def toolkit_message(base_url: str, body: dict[str, Any]) -> str:
     violations = check_response(
         create_op(), response.status_code, response.headers.get("content-type"), response.content
     )
-    return str(ContractViolation(response.status_code, violations))
+    return str(ContractViolation(response.status_code, violations, create_op().label))
 
 
 def test_the_venv_holds_the_client_and_its_few_dependencies(client_python: Path) -> None:

@@ -7,7 +7,9 @@ MODE is one of:
   normalises it to Unicode NFC (and so echoes it changed);
 - ``evolved``: the API has moved on from the spec: a new response field (``carrier``), ``null`` for
   an unset optional string (``friendlyName``), a request field it now refuses (``config.voiceConfig``,
-  400 with a message), and a list endpoint on the path (GET). (A looser ID format is learn's loop test's:
+  400 with a message, on create and update alike), and a list endpoint on the path (GET);
+- ``newer``: ``evolved``, serving the project's whole spec (the update too) whatever spec the gate is
+  given: the vendor's newer API against an older spec. (A looser ID format is learn's loop test's:
   tests/learn/test_loop.py.)
 
 What the gate makes of it is the point of the tests, so it runs as the user's command.
@@ -84,6 +86,17 @@ class Captured:
             self.body += message.get("body", b"")
 
 
+def _config_fields(value: Any) -> set[str]:
+    """Every field of every ``config`` object a body sends (a create's, or an update's items')."""
+    if isinstance(value, list):
+        return {name for item in value for name in _config_fields(item)}
+    if not isinstance(value, dict):
+        return set()
+    config = value.get("config")
+    own = set(config) if isinstance(config, dict) else set()
+    return own | {name for key, item in value.items() if key != "config" for name in _config_fields(item)}
+
+
 def wrap(mode: str, mock: ASGI) -> ASGI:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,7 +110,7 @@ def wrap(mode: str, mock: ASGI) -> ASGI:
             if scope["method"] == "GET":
                 await _answer(send, 200, LISTED)
                 return
-            if isinstance(sent, dict) and "voiceConfig" in (sent.get("config") or {}):
+            if "voiceConfig" in _config_fields(sent):
                 await _answer(send, 400, REFUSED)
                 return
         captured = Captured()
@@ -106,14 +119,20 @@ def wrap(mode: str, mock: ASGI) -> ASGI:
             await _answer(send, 401, b"Unauthorized", b"text/plain")
             return
         answer = captured.body
-        if mode == "evolved" and captured.status == 201:
+        if mode == "evolved" and captured.status in (200, 201):
             document = _load(answer)
-            created = document["data"]["result"]["phoneNumber"]
-            created["carrier"] = "Twilio"
-            if isinstance(sent, dict) and "friendlyName" not in sent:
-                created["friendlyName"] = None
+            result = document["data"]["result"]
+            for stored in result.get("updated") or [result.get("phoneNumber")]:
+                stored["carrier"] = "Twilio"  # the stored number grew a field: whichever answer holds it
+            if captured.status == 201 and isinstance(sent, dict) and "friendlyName" not in sent:
+                result["phoneNumber"]["friendlyName"] = None
             answer = dump(document)
         headers = [(name, value) for name, value in captured.headers if name.lower() != b"content-length"]
+        if mode == "evolved":
+            # The list endpoint is served: an Allow of the path names it too.
+            headers = [
+                (name, value + b", GET" if name.lower() == b"allow" else value) for name, value in headers
+            ]
         await send({"type": "http.response.start", "status": captured.status, "headers": headers})
         await send({"type": "http.response.body", "body": answer})
 
@@ -122,7 +141,11 @@ def wrap(mode: str, mock: ASGI) -> ASGI:
 
 def main(mode: str, argv: list[str]) -> int:
     def wrapped(**kwargs: Any) -> ASGI:
-        return wrap(mode, make_app(**kwargs))
+        if mode == "newer":
+            # The vendor's newer API serves its whole newer spec (the project's: an update too),
+            # whatever older spec the gate is given.
+            kwargs["spec_path"] = None
+        return wrap("evolved" if mode == "newer" else mode, make_app(**kwargs))
 
     # gate.session imported create_app by name: replace it where the session looks it up.
     vars(gate_session)["create_app"] = wrapped

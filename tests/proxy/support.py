@@ -97,7 +97,7 @@ def talk(app: Any, conversation: Callable[[httpx.AsyncClient], Awaitable[T]], ro
 
 # --- real processes ------------------------------------------------------------------------------
 
-_MOCK_BANNER = re.compile(r"(http://127\.0\.0\.1:\d+/api/v2)/phone-numbers")
+_MOCK_BANNER = re.compile(r"serving (http://127\.0\.0\.1:\d+/api/v2) ")
 _PROXY_BANNER = re.compile(r"phone-contract proxy: (http://127\.0\.0\.1:\d+) -> ")
 
 

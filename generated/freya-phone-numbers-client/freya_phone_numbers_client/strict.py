@@ -164,7 +164,7 @@ class Contract:
         wins over a templated one."""
         found = [operation for operation in self.operations if operation.covers(method, path)]
         exact = [operation for operation in found if path.rstrip("/").endswith(operation.path)]
-        return (exact or found or [None])[0]
+        return next(iter(exact or found), None)
 
     def covers(self, request: httpx.Request) -> bool:
         """Whether ``request`` calls one of the operations."""

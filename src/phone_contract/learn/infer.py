@@ -65,6 +65,9 @@ def _tidy(schema: Any) -> Any:
     if not isinstance(schema, dict):
         return schema
     tidy = {key: _tidy(value) for key, value in schema.items() if key != "required"}
+    if tidy.get("type") == "array" and "items" not in tidy:
+        # Only empty lists were seen: their items may be anything (and generators want the keyword).
+        tidy["items"] = {}
     parts = tidy.get("anyOf")
     # anyOf [{type: string, format: uuid}, {type: null}] reads better as type [string, null].
     if isinstance(parts, list) and {"type": "null"} in parts and len(parts) == 2:

@@ -208,6 +208,18 @@ def _refused_for(evidence: Evidence, operation: Operation) -> list[Change]:
                 )
             )
             continue
+        shared = _accepted_elsewhere(evidence, operation, located[0][:-2], name)
+        if shared:
+            # One schema both operations name (a shared component): removing the field for one would
+            # make the other's accepted bodies invalid, and the next round would add it back.
+            evidence.findings.append(
+                Finding(
+                    f"{operation.label} refuses {shown_path}, which another operation accepts in the "
+                    "schema they share: split the schema by hand if that is intended",
+                    (f"refused in {refs(seen)}", f"accepted in {refs(shared)}"),
+                )
+            )
+            continue
         examples = tuple(
             (*pointer, *field_path[:-1]) for pointer in operation.request_example_pointers().values()
         )
@@ -274,3 +286,24 @@ def _property(schema: Any, base: Pointer, field_path: tuple[str, ...]) -> tuple[
             return None
         at, node = found
     return at, node
+
+
+def _accepted_elsewhere(
+    evidence: Evidence, refused_by: Operation, parent: Pointer, name: str
+) -> list[Observation]:
+    """Accepted requests of other operations that sent field ``name`` of the same written schema."""
+    written = evidence.spec.source(parent)
+    found = []
+    for operation in evidence.spec.operations:
+        schema, base = operation.request_schema(), operation.request_schema_pointer()
+        if operation is refused_by or schema is None:
+            continue
+        for observation in _requests(evidence, operation, accepted=True):
+            for path in set(key_paths(observation.request)):
+                if path[-1] != name:
+                    continue
+                located = _property(schema, base, path)
+                if located is not None and evidence.spec.source(located[0][:-2]) == written:
+                    found.append(observation)
+                    break
+    return found

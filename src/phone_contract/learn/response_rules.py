@@ -222,7 +222,9 @@ def undocumented_operations(evidence: Evidence) -> list[Change]:
                     "(its requests are unknown: the gate judges its answers only)",
                     why=f"{method} is served on this path ({'; '.join(how)}).",
                     evidence=tuple(how),
-                    edit=AddOperation(("paths", path), method.lower(), statuses, _operation_id(evidence, method, path)),
+                    edit=AddOperation(
+                        ("paths", path), method.lower(), statuses, _operation_id(evidence, method, path)
+                    ),
                 )
             )
     return changes
