@@ -36,6 +36,13 @@ EXPECTED_CHECK = {
     "accept-duplicate": "duplicate_conflicts",
     "slow": "max_response_time",
     "echo-token": "token_not_leaked",
+    # What an update does to what was stored: the lifecycle's properties.
+    "reused-id": "own_id",
+    "update-moves-created": "unchanging_kept",
+    "update-rewinds-updated": "updated_not_earlier",
+    "update-forgets": "changes_persist",
+    "update-any-scope": "other_scope_untouched",
+    "update-partial": "unknown_ids_refused",
 }
 # The slow fault answers in 0.3 s against a 0.15 s limit: caught without slowing the suite.
 # Fail fast: every answer is slow, and the run would otherwise wait for all of them.
@@ -76,7 +83,9 @@ def test_each_fault_fails_the_gate_naming_its_check(results: dict[str, GateResul
     assert check in result.failed_checks, result.stdout[-4000:]
     # The failure report itself names the check and shows how to reproduce it.
     assert f"- check {check}" in result.stdout
-    assert "curl -X POST" in result.stdout
+    assert re.search(r"curl -X (POST|PUT) ", result.stdout)
+    # Every failure names its operation.
+    assert re.search(rf"^contract broken \({check}\) on (POST|PUT) /phone-numbers: ", result.stdout, re.MULTILINE)
 
 
 @pytest.mark.e2e

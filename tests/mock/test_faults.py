@@ -110,6 +110,77 @@ def _token_is_not_echoed(app: MockApp) -> bool:
     return DEFAULT_TOKEN not in _created(app)[0].text
 
 
+def _stored(response: httpx.Response) -> dict[str, Any]:
+    """The updated resource, wherever a broken envelope put it ({} when there is none)."""
+    body = json.loads(response.content) if 200 <= response.status_code < 300 else {}
+    data: dict[str, Any] = body.get("data", body) if isinstance(body, dict) else {}
+    updated = data.get("result", data).get("updated") or [{}]
+    stored: dict[str, Any] = updated[0]
+    return stored
+
+
+def _voice(resource: dict[str, Any]) -> Any:
+    # A free-text field of config: no other fault strikes it (drop-sent-field takes friendlyName).
+    return (resource.get("config") or {}).get("voiceConfig")
+
+
+def _ids_are_own(app: MockApp) -> bool:
+    return _created(app)[1]["id"] != _created(app)[1]["id"]
+
+
+def _created_at_is_kept(app: MockApp) -> bool:
+    body = valid_body()
+    _, created = _created(app, **body)
+    (answer,) = _updated_of(app, body, created, {"friendlyName": "B"})
+    return _stored(answer).get("createdAt") == created.get("createdAt")
+
+
+def _updated_at_moves_forward(app: MockApp) -> bool:
+    body = valid_body()
+    _, created = _created(app, **body)
+    (answer,) = _updated_of(app, body, created, {"friendlyName": "B"})
+    return str(_stored(answer).get("updatedAt", "")) > str(created.get("updatedAt", ""))
+
+
+def _a_change_is_stored(app: MockApp) -> bool:
+    body = valid_body()
+    _, created = _created(app, **body)
+    _updated_of(app, body, created, {"config": {"voiceConfig": "renamed"}})
+    (again,) = _updated_of(app, body, created, {})
+    return _voice(_stored(again)) == "renamed"
+
+
+def _another_workspace_gets_404(app: MockApp) -> bool:
+    body = valid_body()
+    _, created = _created(app, **body)
+    item = {"id": created["id"], "friendlyName": "Elsewhere"}
+    other = request(app, "PUT", json={"workspaceId": valid_body()["workspaceId"], "phoneNumbers": [item]})
+    return other.status_code == 404
+
+
+def _an_unknown_id_changes_nothing(app: MockApp) -> bool:
+    body = valid_body()
+    _, created = _created(app, **body)
+    items = [{"id": created["id"], "config": {"voiceConfig": "half"}}, {"id": "pn_does_not_exist"}]
+    refused = request(app, "PUT", json={"workspaceId": body["workspaceId"], "phoneNumbers": items})
+    (after,) = _updated_of(app, body, created, {})
+    return refused.status_code == 404 and _voice(_stored(after)) == _voice(created)
+
+
+def _updated_of(
+    app: MockApp, body: dict[str, Any], created: dict[str, Any], *changes: dict[str, Any]
+) -> list[httpx.Response]:
+    """Each change sent as an update of the created resource, in its workspace."""
+    return [
+        request(
+            app,
+            "PUT",
+            json={"workspaceId": body["workspaceId"], "phoneNumbers": [{"id": created["id"], **change}]},
+        )
+        for change in changes
+    ]
+
+
 # fault -> the probe of the one rule it breaks (True while the rule holds).
 PROBES: dict[str, Callable[[MockApp], bool]] = {
     "wrong-status": _success_is_201,
@@ -128,6 +199,12 @@ PROBES: dict[str, Callable[[MockApp], bool]] = {
     "accept-duplicate": _duplicate_is_409,
     "slow": _success_is_fast,
     "echo-token": _token_is_not_echoed,
+    "reused-id": _ids_are_own,
+    "update-moves-created": _created_at_is_kept,
+    "update-rewinds-updated": _updated_at_moves_forward,
+    "update-forgets": _a_change_is_stored,
+    "update-any-scope": _another_workspace_gets_404,
+    "update-partial": _an_unknown_id_changes_nothing,
 }
 
 

@@ -186,6 +186,7 @@ class Steps:
         if case is None:
             return
         # The run's own resource, changed, beside an id that cannot exist: all or nothing.
+        _confirm(session, link, tracked, PERSISTED)
         minted = session.ownership.mint(resource)
         case.body = _with_items(target, case.body, [*_items(target, case.body), {resource.id: minted}])
         response = send_and_check(session, case, prepared=True)
@@ -210,6 +211,7 @@ class Steps:
         if case is None or not isinstance(case.body, dict):
             return
         case.body = {**case.body, resource.scope: other}
+        _confirm(session, link, tracked, PERSISTED)
         response = send_and_check(session, case, prepared=True)
         if response is None:
             return
@@ -307,8 +309,9 @@ def _judge_update(
 
 
 def _confirm(session: GateSession, link: Link, tracked: Tracked, name: str) -> None:
-    """After a refused request: an update naming only the resource (a change of nothing) shows that
-    the resource is as the run last left it."""
+    """An update naming only the resource (a change of nothing) shows that it is as the run last left
+    it: before a request that must be refused (anything else is ``changes_persist``'s), and after it
+    (anything else is that request's doing)."""
     target = link.target
     resource = target.semantics.resource
     if resource is None or resource.id is None:
@@ -328,6 +331,8 @@ def _confirm(session: GateSession, link: Link, tracked: Tracked, name: str) -> N
     base: list[str | int] = [*target.semantics.answer, answered.index(mine)]
     _record(session, name, target, case, response, _missing(tracked.expected, mine, base))
     tracked.latest = dict(mine)
+    # From here on, what is stored now is what must stay: a change is reported once, where it showed.
+    tracked.expected = {key: copy.deepcopy(mine[key]) for key in tracked.expected if key in mine}
 
 
 def _record(

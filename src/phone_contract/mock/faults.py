@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timedelta
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from phone_contract.mock.answers import Answers
+from phone_contract.mock.records import rfc3339
 from phone_contract.mock.template import Node, compile_node
 
 # name -> the one contract rule it breaks. Every operation it can apply to breaks it.
@@ -31,11 +33,18 @@ FAULTS: Mapping[str, str] = MappingProxyType(
         "ignore-auth": "any bearer token, or none, is accepted instead of answering 401",
         "accept-invalid": "a body that breaks the request schema is accepted (2xx) instead of answering 400",
         "reject-valid": "a valid request whose top-level text field is longer than 15 characters gets 400",
-        "server-error-edge": "a valid body holding an array of 2 or more items gets a 500",
+        "server-error-edge": "a valid body holding an array of 2 or more items (but the items an update addresses) gets a 500",
         "drop-sent-field": "an optional text field that was sent is not echoed back in the resource",
         "accept-duplicate": "a value the spec says is unique in its scope is accepted again (not 409)",
         "slow": "success answers only after a delay (slow_seconds, 2.5 s by default)",
         "echo-token": "the caller's bearer token is echoed into a text field of the success body",
+        # What an update does to what was stored: each breaks one property of the gate's lifecycle.
+        "reused-id": "every created resource answers the id of the first one",
+        "update-moves-created": "an update changes the creation time it must keep",
+        "update-rewinds-updated": "an update sets the update time before the one it had",
+        "update-forgets": "an update answers the change but stores nothing of it",
+        "update-any-scope": "an update finds an id in whatever scope the request names",
+        "update-partial": "an update naming known and unknown ids changes the known ones (200), not none (404)",
     }
 )
 
@@ -106,7 +115,8 @@ class FaultTargets:
             ),
             undocumented=next(name for name in ("carrier", "carrier_", "carrier__") if name not in top),
             message=message,
-            edge_array=request.find(lambda node: node.kind == "array"),
+            # Not the list an update addresses by: every update with two items would fail.
+            edge_array=request.find(lambda node: node.kind == "array", skip=answers.semantics.items),
             long_text=long_text[0] if long_text else None,
             text_fields=text_fields,
         )
@@ -168,6 +178,28 @@ def _strike(fault: str, resource: dict[str, Any], answers: Answers, targets: Fau
         resource[targets.undocumented] = "Freya Telecom"
     elif fault == "drop-sent-field" and targets.dropped:
         resource.pop(targets.dropped, None)
+
+
+def corrupt_update(
+    fault: str | None, stored: Mapping[str, Any], updated: dict[str, Any], answers: Answers
+) -> dict[str, Any]:
+    """Apply a fault that changes what an update makes of a stored resource."""
+    resource = answers.resource_spec
+    if fault is None or resource is None:
+        return updated
+    if fault == "update-moves-created" and resource.created and resource.created in updated:
+        return {**updated, resource.created: _shifted(updated[resource.created], hours=1)}
+    if fault == "update-rewinds-updated" and resource.updated and resource.updated in stored:
+        return {**updated, resource.updated: _shifted(stored[resource.updated], hours=-1)}
+    return updated
+
+
+def _shifted(stamp: Any, *, hours: int) -> Any:
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return rfc3339(moment + timedelta(hours=hours))
 
 
 def rejects_valid(payload: Mapping[str, Any], targets: FaultTargets) -> bool:

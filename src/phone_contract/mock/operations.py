@@ -56,6 +56,7 @@ class OperationMock:
         schema = operation.request_schema()
         self.validator = RequestValidator(operation.spec, schema) if schema is not None else None
         self.success_status = self.answers.success_status
+        self._reused: Any = None
         if fault == "wrong-status":
             self.success_status = 201 if self.success_status == 200 else 200
 
@@ -103,6 +104,8 @@ class OperationMock:
         assert self.store is not None
         if role is Role.CREATE:
             resource = answers.new_resource(payload, now)
+            if self.behaviour.fault == "reused-id":
+                resource = self._first_id(resource)
             try:
                 self.store.create(resource)
             except Conflict as exc:
@@ -119,24 +122,37 @@ class OperationMock:
 
     def _update(self, payload: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
         assert self.store is not None
-        items = self.semantics.items_in(payload) or []
-        scope = self.semantics.scope_in(payload)
+        fault = self.behaviour.fault
+        items = [item for item in self.semantics.items_in(payload) or [] if isinstance(item, Mapping)]
+        scope = None if fault == "update-any-scope" else self.semantics.scope_in(payload)
 
         def build(stored: dict[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
             updated: dict[str, Any] = self.answers.updated_resource(stored, item, now)
-            return updated
+            return _faults.corrupt_update(fault, stored, updated, self.answers)
 
-        unique = self.behaviour.fault != "accept-duplicate"
+        if fault == "update-partial":
+            # Not all or nothing: the ids it knows are changed, the others skipped (none known: 404).
+            items = [item for item in items if self.store.knows(scope, item)] or items
+        unique = fault != "accept-duplicate"
         try:
-            return self.store.update(
-                scope, [i for i in items if isinstance(i, Mapping)], build, unique=unique
-            )
+            if fault == "update-forgets":
+                return self.store.preview(scope, items, build, unique=unique)
+            return self.store.update(scope, items, build, unique=unique)
         except NotFound as exc:
             raise Refused(self._status("not_found", 404), f"{exc} not found in this scope") from None
         except Repeated as exc:
             raise Refused(400, f"{exc} is named more than once") from None
         except Conflict as exc:
             raise Refused(self._status("conflict", 409), f"{exc} already exists in this scope") from None
+
+    def _first_id(self, resource: dict[str, Any]) -> dict[str, Any]:
+        """reused-id: the id of the first resource this mock created, on every one after it."""
+        name = self.semantics.resource.id if self.semantics.resource is not None else None
+        if name is None or name not in resource:
+            return resource
+        if self._reused is None:
+            self._reused = resource[name]
+        return {**resource, name: self._reused}
 
     def _status(self, name: str, fallback: int) -> int:
         declared = getattr(self.semantics, name)

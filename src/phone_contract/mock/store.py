@@ -81,21 +81,12 @@ class ResourceStore:
         NotFound, Repeated or Conflict (and nothing changed) when one item cannot be applied;
         ``unique=False`` lets unique values be taken twice (the accept-duplicate fault).
         """
-        name = self._resource.id or ""
         with self._lock:
-            stored: list[dict[str, Any]] = []
-            for item in items:
-                ident = item.get(name)
-                found = self._items.get(ident) if _hashable(ident) else None
-                if found is None or not self._in_scope(found, scope):
-                    raise NotFound(str(ident))
-                if any(other is found for other in stored):
-                    raise Repeated(str(ident))
-                stored.append(found)
+            stored = self._addressed(scope, items)
             updated = [build(old, item) for old, item in zip(stored, items, strict=True)]
             if unique:
                 self._check_unique(stored, updated)
-            for old, new in zip(stored, updated, strict=True):
+            for old in stored:
                 self._keys.pop(self._resource.key(old) or (), None)
             for old, new in zip(stored, updated, strict=True):
                 ident = self._id(old)
@@ -105,10 +96,46 @@ class ResourceStore:
                     self._keys.setdefault(key, ident)
             return updated
 
+    def preview(
+        self,
+        scope: Any,
+        items: Sequence[Mapping[str, Any]],
+        build: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]],
+        *,
+        unique: bool = True,
+    ) -> list[dict[str, Any]]:
+        """What :meth:`update` would answer, storing nothing (the update-forgets fault)."""
+        with self._lock:
+            stored = self._addressed(scope, items)
+            updated = [build(old, item) for old, item in zip(stored, items, strict=True)]
+            if unique:
+                self._check_unique(stored, updated)
+            return updated
+
+    def knows(self, scope: Any, item: Mapping[str, Any]) -> bool:
+        """Whether ``item`` names a resource of ``scope``."""
+        ident = item.get(self._resource.id or "")
+        found = self._items.get(ident) if _hashable(ident) else None
+        return found is not None and self._in_scope(found, scope)
+
     def in_scope(self, scope: Any) -> list[dict[str, Any]]:
         """Every resource of ``scope`` (all of them when the spec names no scope), oldest first."""
         with self._lock:
             return [item for item in self._items.values() if self._in_scope(item, scope)]
+
+    def _addressed(self, scope: Any, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """The stored resource each item names, in order; NotFound or Repeated (under the lock)."""
+        name = self._resource.id or ""
+        stored: list[dict[str, Any]] = []
+        for item in items:
+            ident = item.get(name)
+            found = self._items.get(ident) if _hashable(ident) else None
+            if found is None or not self._in_scope(found, scope):
+                raise NotFound(str(ident))
+            if any(other is found for other in stored):
+                raise Repeated(str(ident))
+            stored.append(found)
+        return stored
 
     def _check_unique(self, old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]) -> None:
         mine = {self._id(item) for item in old}
