@@ -85,7 +85,9 @@ def test_each_fault_fails_the_gate_naming_its_check(results: dict[str, GateResul
     assert f"- check {check}" in result.stdout
     assert re.search(r"curl -X (POST|PUT) ", result.stdout)
     # Every failure names its operation.
-    assert re.search(rf"^contract broken \({check}\) on (POST|PUT) /phone-numbers: ", result.stdout, re.MULTILINE)
+    assert re.search(
+        rf"^contract broken \({check}\) on (POST|PUT) /phone-numbers: ", result.stdout, re.MULTILINE
+    )
 
 
 @pytest.mark.e2e

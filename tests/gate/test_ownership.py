@@ -1,0 +1,105 @@
+"""The run's own: what an update may address, as a rule the door holds whatever a request looks like.
+
+Properties over any JSON a request could carry: a body the gate prepared never addresses anything but
+the run's own resources or ids minted so that they cannot exist, and the door's last check refuses any
+body that still would.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from phone_contract import load_spec
+from phone_contract.gate.ownership import Ownership
+from tests.operations import create_op, update_op
+
+SPEC = load_spec()
+CREATE, UPDATE = create_op(SPEC), update_op(SPEC)
+WORKSPACE = "550e8400-e29b-41d4-a716-446655440000"
+OWN = "pn_01J9Z3K4X5W6V7T8S9R0Q1OWN0"
+NOT_OURS = "pn_01J9Z3K4X5W6V7T8S9R0NOTUS"
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["id", "x", "config"]), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def _owning() -> Ownership:
+    ownership = Ownership(SPEC, random.Random(1))
+    answer = {"success": True, "data": {"result": {"phoneNumber": {"id": OWN, "workspaceId": WORKSPACE}}}}
+    ownership.note_answer(CREATE, json.dumps(answer).encode())
+    return ownership
+
+
+def _foreign(ownership: Ownership, body: Any) -> str | None:
+    return ownership.foreign(UPDATE, "PUT", json.dumps(body).encode(), has_query=False)
+
+
+def test_only_a_creates_answer_makes_an_id_the_runs() -> None:
+    ownership = _owning()
+    assert ownership.owns(OWN)
+    update_answer = {"success": True, "data": {"result": {"updated": [{"id": NOT_OURS}]}}}
+    ownership.note_answer(UPDATE, json.dumps(update_answer).encode())
+    assert not ownership.owns(NOT_OURS)
+
+
+def test_an_update_of_an_id_not_the_runs_is_refused_and_of_its_own_is_not() -> None:
+    ownership = _owning()
+    body = {"workspaceId": WORKSPACE, "phoneNumbers": [{"id": NOT_OURS}]}
+    assert _foreign(ownership, body) == f'it addresses "{NOT_OURS}", which the run did not create'
+    assert _foreign(ownership, {**body, "phoneNumbers": [{"id": OWN}]}) is None
+
+
+@given(body=JSON_VALUES)
+def test_a_prepared_update_addresses_only_the_runs_own_or_ids_that_cannot_exist(body: Any) -> None:
+    ownership = _owning()
+    prepared = ownership.address(UPDATE, body)
+    assert _foreign(ownership, prepared) is None
+
+
+@given(body=JSON_VALUES, where=st.integers(0, 5))
+def test_any_id_named_value_the_run_does_not_own_is_refused_wherever_it_sits(body: Any, where: int) -> None:
+    ownership = _owning()
+    # The stranger's id, hidden at some depth of an otherwise arbitrary update body.
+    nested: Any = {"id": NOT_OURS}
+    for _ in range(where):
+        nested = {"config": nested} if where % 2 else [nested]
+    assert _foreign(ownership, {"workspaceId": WORKSPACE, "phoneNumbers": [nested, body]}) is not None
+
+
+def test_minted_ids_take_the_documented_shape_and_differ() -> None:
+    ownership = _owning()
+    resource = UPDATE.semantics.resource
+    assert resource is not None
+    minted = {ownership.mint(resource) for _ in range(50)}
+    assert len(minted) == 50
+    example = "pn_01J9Z3K4X5W6V7T8S9R0Q1P2N3"  # the spec's example id: prefix and length kept
+    assert all(ident.startswith("pn_") and len(ident) == len(example) for ident in minted)
+
+
+def test_a_write_the_spec_says_nothing_of_goes_out_only_addressing_nothing() -> None:
+    ownership = _owning()
+    assert ownership.foreign(None, "DELETE", b"", has_query=False) is None
+    assert ownership.foreign(None, "DELETE", b'{"number": "+14155550100"}', has_query=False) is not None
+    assert ownership.foreign(None, "DELETE", b"", has_query=True) is not None
+    assert ownership.foreign(None, "GET", b'{"anything": 1}', has_query=True) is None  # safe methods
+    assert (
+        ownership.foreign(CREATE, "POST", b'{"id": "whatever"}', has_query=False) is None
+    )  # new by definition
+
+
+def test_a_fingerprint_sees_the_runs_own_ids_by_their_order() -> None:
+    ownership = _owning()
+    body = json.dumps({"phoneNumbers": [{"id": OWN}]}).encode()
+    assert OWN.encode() not in ownership.fingerprinted(body)
+    assert b'"<own 0>"' in ownership.fingerprinted(body)
