@@ -194,9 +194,73 @@ RESTATEMENTS: dict[str, Transform] = {
 }
 
 
+# --- a third operation the toolkit has never seen: a read-only list, in the spec's own terms -------
+
+
+def with_a_list(document: Document) -> dict[str, str]:
+    """The project's spec with ``GET /phone-numbers``: a workspace's numbers, oldest first. Nothing in the
+    toolkit names it: it says what it does in ``x-phone-contract`` (role list, where its answer holds
+    the numbers), and its scope is the query parameter named as the resource's scope."""
+    schemas = document["components"]["schemas"]
+    schemas["PhoneNumberList"] = {
+        "type": "object",
+        "description": "A workspace's numbers.",
+        "required": ["success", "data"],
+        "properties": {
+            "success": {"type": "boolean", "const": True, "description": "Always `true` on success."},
+            "data": {
+                "type": "object",
+                "description": "Payload of the list.",
+                "required": ["result"],
+                "properties": {
+                    "result": {
+                        "type": "object",
+                        "description": "The numbers.",
+                        "required": ["phoneNumbers"],
+                        "properties": {
+                            "phoneNumbers": {
+                                "type": "array",
+                                "description": "Every number of the workspace, oldest first.",
+                                "items": {"$ref": "#/components/schemas/PhoneNumber"},
+                            }
+                        },
+                    }
+                },
+            },
+        },
+    }
+    error = {"$ref": "#/components/schemas/ErrorResponse"}
+    document["paths"]["/phone-numbers"]["get"] = {
+        "operationId": "listPhoneNumbers",
+        "summary": "List phone numbers",
+        "description": "The numbers of one workspace.",
+        "tags": ["Phone numbers"],
+        "x-phone-contract": {"role": "list", "answer": "/data/result/phoneNumbers"},
+        "parameters": [
+            {
+                "name": "workspaceId",
+                "in": "query",
+                "required": True,
+                "description": "The workspace whose numbers to list.",
+                "schema": {"type": "string", "format": "uuid"},
+            }
+        ],
+        "responses": {
+            "200": {
+                "description": "The workspace's numbers.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PhoneNumberList"}}},
+            },
+            "400": {"description": "A malformed workspace.", "content": {"application/json": {"schema": error}}},
+            "401": {"description": "No or a wrong token.", "content": {"application/json": {"schema": error}}},
+        },
+    }
+    document["info"]["version"] = "1.2.0"
+    return {"spec.yaml": _yaml(document)}
+
+
 def write_restatement(name: str, folder: Path) -> Path:
     """Write restatement ``name`` into ``folder``; return the path of its spec file."""
-    files = RESTATEMENTS[name](project_document())
+    files = (with_a_list if name == "with-a-list" else RESTATEMENTS[name])(project_document())
     folder.mkdir(parents=True, exist_ok=True)
     for filename, text in files.items():
         (folder / filename).write_text(text, encoding="utf-8")

@@ -135,10 +135,19 @@ class Operation:
             return False
         return self._path_pattern.fullmatch(path) is not None
 
+    def path_values(self, path: str) -> dict[str, str]:
+        """The path parameters' values in a request path this operation matches (percent-encoded)."""
+        found = self._path_pattern.fullmatch(path)
+        return {name: found.group(index) for index, name in enumerate(self._path_names, 1)} if found else {}
+
+    @functools.cached_property
+    def _path_names(self) -> list[str]:
+        return [name[1:-1] for name in _TEMPLATE.findall(self.path)]
+
     @functools.cached_property
     def _path_pattern(self) -> re.Pattern[str]:
         parts = _TEMPLATE.split(self.path)
-        return re.compile("[^/]+".join(re.escape(part) for part in parts))
+        return re.compile("([^/]+)".join(re.escape(part) for part in parts))
 
     # Pointers into the contract document, for :meth:`Spec.source` (where a part was written).
 

@@ -19,7 +19,7 @@ from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
 
 from phone_contract._http import content_type
-from phone_contract._spec import Role
+from phone_contract._spec import Operation, Role
 from phone_contract.gate import drift
 from phone_contract.gate.checks import CheckFailed, operation_of, probe_violations, response_drift
 from phone_contract.gate.door_errors import CaseWithdrawn
@@ -107,8 +107,29 @@ def prepare(session: GateSession, case: Case[Any]) -> None:
         case.body = NOT_SET
         return
     pin_identities(case, session.pinned)
+    operation = operation_of(case)
     if isinstance(case.body, dict | list):
-        case.body = session.ownership.address(operation_of(case), case.body)
+        case.body = session.ownership.address(operation, case.body)
+    if operation is not None and operation.semantics.role is Role.LIST:
+        _list_the_runs_scope(session, operation, case)
+
+
+def _list_the_runs_scope(session: GateSession, operation: Operation, case: Case[Any]) -> None:
+    """A list asked of a scope the run has resources in (a made-up one lists nothing to judge), where
+    the case names a valid one: a case whose scope is what makes it invalid stays as it is."""
+    resource = operation.semantics.resource
+    scope = session.ownership.newest_scope()
+    query = case.query if isinstance(case.query, dict) else None
+    if resource is None or resource.scope is None or scope is None or query is None:
+        return
+    parameter = operation.parameters.get(("query", resource.scope))
+    schema = parameter.get("schema") if parameter is not None else None
+    if (
+        resource.scope in query
+        and isinstance(schema, dict)
+        and operation.spec.validator(schema).is_valid(query[resource.scope])
+    ):
+        case.query = {**query, resource.scope: scope}
 
 
 def send_and_check(session: GateSession, case: Case[Any], *, prepared: bool = False) -> Response | None:

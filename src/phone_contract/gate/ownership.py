@@ -63,6 +63,10 @@ class Ownership:
                 text = text.replace(json.dumps(ident), f'"<own {index}>"')
         return text.encode()
 
+    def newest_scope(self) -> Any:
+        """The scope of the run's newest resource (None before it created one)."""
+        return next(reversed(self._owned.values()), None) if self._owned else None
+
     def owns(self, ident: Any) -> bool:
         return _hashable(ident) and ident in self._owned
 

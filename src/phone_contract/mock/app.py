@@ -156,6 +156,9 @@ class MockApp:
             await self._error(send, 401, "Missing or invalid bearer token", mocked)
             return
         try:
+            if mocked.parameters:
+                relative = scope["path"][len(self.mount) :]
+                mocked.parameters.check(relative, scope.get("query_string", b""), headers)
             payload = await self._payload(mocked, headers, receive)
             # As with Prism, a preference is honoured for a request that is authorized and valid.
             if b"prefer" in headers and await self._preferred(mocked, scope, send):

@@ -19,6 +19,7 @@ from phone_contract.mock import faults as _faults
 from phone_contract.mock.answers import Answers
 from phone_contract.mock.asgi import JSON, Send, dump, send_bytes
 from phone_contract.mock.store import Conflict, NotFound, Repeated, ResourceStore
+from phone_contract.mock.parameters import ParameterValidator
 from phone_contract.mock.validation import RequestValidator
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -55,6 +56,7 @@ class OperationMock:
         self.targets = _faults.FaultTargets.of(self.answers)
         schema = operation.request_schema()
         self.validator = RequestValidator(operation.spec, schema) if schema is not None else None
+        self.parameters = ParameterValidator(operation)
         self.success_status = self.answers.success_status
         self._reused: Any = None
         if fault == "wrong-status":
