@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from phone_contract import load_spec
 from phone_contract._spec import Operation, Spec
 
@@ -22,3 +24,10 @@ def create_op(spec: Spec | None = None) -> Operation:
 
 def update_op(spec: Spec | None = None) -> Operation:
     return operation(UPDATE, spec)
+
+
+def request_schema(op: Operation) -> dict[str, Any]:
+    """The operation's request body schema; the operations the tests name all take one."""
+    schema = op.request_schema()
+    assert schema is not None, op.label
+    return schema

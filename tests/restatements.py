@@ -250,8 +250,14 @@ def with_a_list(document: Document) -> dict[str, str]:
                 "description": "The workspace's numbers.",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PhoneNumberList"}}},
             },
-            "400": {"description": "A malformed workspace.", "content": {"application/json": {"schema": error}}},
-            "401": {"description": "No or a wrong token.", "content": {"application/json": {"schema": error}}},
+            "400": {
+                "description": "A malformed workspace.",
+                "content": {"application/json": {"schema": error}},
+            },
+            "401": {
+                "description": "No or a wrong token.",
+                "content": {"application/json": {"schema": error}},
+            },
         },
     }
     document["info"]["version"] = "1.2.0"

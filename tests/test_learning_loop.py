@@ -115,7 +115,8 @@ def test_a_red_gate_becomes_green_through_learn_with_no_hand_edit(tmp_path: Path
     assert "carrier" in text
     assert "Learned from the live API" in text
     listing = learned_spec.find_operation("GET /phone-numbers")
-    assert listing is not None and listing.semantics.learned
+    assert listing is not None
+    assert listing.semantics.learned
 
     # The diff says how the change lands for clients, and which bump it needs.
     before = tmp_path / "before.yaml"

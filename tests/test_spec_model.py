@@ -44,7 +44,8 @@ def test_a_restatement_reads_as_the_same_contract(name: str, tmp_path: Path) -> 
             expected.echo,
         )
         assert (semantics.not_found, semantics.conflict) == (expected.not_found, expected.conflict)
-        assert semantics.resource is not None and expected.resource is not None
+        assert semantics.resource is not None
+        assert expected.resource is not None
         assert semantics.resource.unchanging == expected.resource.unchanging
         assert (semantics.resource.unique, semantics.resource.updated) == (("number",), "updatedAt")
         assert [(link.name, link.target.label) for link in operation.links] == [
@@ -55,7 +56,8 @@ def test_a_restatement_reads_as_the_same_contract(name: str, tmp_path: Path) -> 
 
 def test_the_project_spec_says_what_each_operation_does() -> None:
     create, update = PROJECT.find_operation("createPhoneNumber"), PROJECT.find_operation("updatePhoneNumbers")
-    assert create is not None and update is not None
+    assert create is not None
+    assert update is not None
     assert (create.semantics.role, create.semantics.answer) == (
         Role.CREATE,
         ("data", "result", "phoneNumber"),

@@ -26,7 +26,7 @@ class NetworkFailure:
     transient: bool
 
 
-def classify(exc: BaseException) -> NetworkFailure:
+def classify(exc: BaseException) -> NetworkFailure:  # noqa: PLR0911 - one return per kind, most telling first
     """The kind of a network failure, from its exception type and the types in its chain."""
     chain = list(_chain(exc))
     if any(isinstance(cause, socket.gaierror) for cause in chain):

@@ -8,6 +8,7 @@ never handed out goes to the mock as it came, which answers it as unknown.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -71,10 +72,8 @@ class GuessableIds:
 
         await self._mock(scope, replay(body), capture)
         content = b"".join(answer["chunks"])
-        try:
+        with contextlib.suppress(ValueError):
             content = dump(self._swap(json.loads(content), self._shorten))
-        except ValueError:
-            pass
         start = answer["start"]
         headers = [
             (name, value) for name, value in start.get("headers", []) if name.lower() != b"content-length"

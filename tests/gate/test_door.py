@@ -37,14 +37,14 @@ from phone_contract.gate.door_report import door_lines, unchecked_reason
 from phone_contract.gate.forwarder import Forwarder
 from phone_contract.gate.transient import RATE_LIMIT_RETRIES, TRANSIENT_RETRIES
 from phone_contract.mock import create_app
+from tests.operations import create_op, update_op
 
 API = "http://api.test/api/v2"
 TOKEN = "door-test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SPEC = load_spec()
-CREATE = SPEC.find_operation("createPhoneNumber")
-UPDATE = SPEC.find_operation("updatePhoneNumbers")
-assert CREATE is not None and UPDATE is not None
+CREATE = create_op(SPEC)
+UPDATE = update_op(SPEC)
 EXAMPLE: dict[str, Any] = next(iter(CREATE.request_examples().values()))
 UPDATE_EXAMPLE: dict[str, Any] = next(iter(UPDATE.request_examples().values()))
 INVALID = {**EXAMPLE, "number": "+1" * 11}  # longer than the 20 characters allowed
@@ -412,7 +412,9 @@ def test_an_update_of_the_runs_own_resource_is_sent_and_costs_no_creation() -> N
 
 def test_an_update_of_an_id_that_cannot_exist_is_sent() -> None:
     door = _door([404])
-    minted = door.gatekeeper.ownership.mint(UPDATE.semantics.resource)  # type: ignore[arg-type]
+    resource = UPDATE.semantics.resource
+    assert resource is not None
+    minted = door.gatekeeper.ownership.mint(resource)
     assert door.post(_update_of(minted), method="PUT") == 404
     assert minted != UPDATE_EXAMPLE["phoneNumbers"][0]["id"]
     assert len(minted) == len(UPDATE_EXAMPLE["phoneNumbers"][0]["id"])  # shaped like the spec's ids

@@ -103,7 +103,8 @@ def test_an_evolved_api_is_named_whole_in_one_run(results: dict[str, GateResult]
         # A null where a string was documented does not hide the new field of the same answers.
         "documented field missing or different: $.data.result.phoneNumber.friendlyName in 201 answers of "
         "POST /phone-numbers: expected type string; got null",
-        'undocumented field: $.data.result.phoneNumber.carrier in 201 answers of POST /phone-numbers; e.g. "Twilio"',
+        "undocumented field: $.data.result.phoneNumber.carrier in 201 answers of POST /phone-numbers; "
+        'e.g. "Twilio"',
         "spec-valid body refused: POST /phone-numbers answered 400; "
         "the API said: voiceConfig is no longer supported",
         "undocumented method answered: GET /phone-numbers answered 200",

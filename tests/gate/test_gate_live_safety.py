@@ -86,7 +86,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 def test_the_run_passes_and_updated_its_own_numbers(
-    run: tuple[GateResult, Path, list[Any], list[Any]],
+    run: Run,
 ) -> None:
     result, har, _, _, _ = run
     assert result.status == 0, result.stdout[-4000:] + result.stderr

@@ -203,8 +203,8 @@ def test_without_another_workspace_that_half_is_reported_not_run(results: dict[s
     assert result.status == 0, result.stdout[-4000:] + result.stderr
     _assert_all_pinned(created, {WORKSPACE})
     assert (
-        "not run: duplicate_in_other_scope_created: a workspace is pinned (--workspace-id or $FREYA_WORKSPACE_ID) "
-        "but no second one" in (result.stdout)
+        "not run: duplicate_in_other_scope_created: a workspace is pinned "
+        "(--workspace-id or $FREYA_WORKSPACE_ID) but no second one" in result.stdout
     )
     assert not re.search(r"^  duplicate_in_other_scope_created ", result.stdout, re.MULTILINE)
     assert re.search(r"^  duplicate_conflicts +[1-9]\d* +0$", result.stdout, re.MULTILINE)

@@ -15,10 +15,10 @@ from phone_contract.gate.deep import MIN_ARRAY_ITEMS, fully_populated
 from phone_contract.gate.session import GateSession, open_session
 from phone_contract.gate.settings import GateSettings
 from tests.examples import scaled
-from tests.operations import create_op
+from tests.operations import create_op, request_schema
 
 SPEC = load_spec()
-REQUEST = create_op(SPEC).request_schema()
+REQUEST = request_schema(create_op(SPEC))
 CONFIG_FIELDS = set(properties_of(REQUEST["properties"]["config"]))
 SIP_OUTBOUND_FIELDS = set(properties_of(REQUEST["properties"]["config"]["properties"]["sipOutbound"]))
 

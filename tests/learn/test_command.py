@@ -20,9 +20,9 @@ from phone_contract.responses import undocumented_fields
 from tests.learn.conftest import LearnRun
 from tests.learn.support import TOKEN, Call, body, copy_project_spec, created, error, record
 from tests.operations import create_op
+from tests.restatements import RESTATEMENTS, UNUSABLE, write_restatement, write_unusable
 
 VERSION = load_spec().version
-from tests.restatements import RESTATEMENTS, UNUSABLE, write_restatement, write_unusable
 
 COVERED = [
     Call(201, created(friendlyName="Main"), body(friendlyName="Main")),

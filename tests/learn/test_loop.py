@@ -55,7 +55,8 @@ def test_learn_closes_the_loop_on_an_evolved_api(tmp_path: Path) -> None:
             undocumented_fields(create_op(learned), exchange.status, json.loads(exchange.response_body)) == []
         )
     listing = learned.find_operation("GET /phone-numbers")
-    assert listing is not None and listing.semantics.learned
+    assert listing is not None
+    assert listing.semantics.learned
     report = redocly_lint(spec)  # lints clean, as the project's spec must...
     # ...but for the 4XX answers of an operation learned from one 200: learn documents what it saw.
     learned_get = "#/paths/~1phone-numbers/get/responses"
@@ -110,7 +111,8 @@ def test_learn_reads_what_the_proxy_recorded(tmp_path: Path) -> None:
     assert _learn(str(har), "--spec", str(spec)).returncode == 0
     model = load_spec(spec)
     listing = model.find_operation("GET /phone-numbers")
-    assert listing is not None and listing.semantics.learned
+    assert listing is not None
+    assert listing.semantics.learned
     assert "configType" in model.document["components"]["schemas"]["PhoneNumberConfig"]["properties"]
 
 

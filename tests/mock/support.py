@@ -146,3 +146,8 @@ def create_of(spec: Spec | None = None) -> Operation:
     found = (spec or load_spec()).find_operation("createPhoneNumber")
     assert found is not None
     return found
+
+
+def stored(app: MockApp) -> int:
+    """How many resources the mock holds, of every kind."""
+    return sum(len(store) for store in app.stores.values())

@@ -23,6 +23,7 @@ from .support import (
     error_of,
     phone_number_of,
     request,
+    stored,
     valid_body,
 )
 
@@ -143,7 +144,7 @@ def test_memory_is_bounded_by_forgetting_the_oldest() -> None:
     bodies = [valid_body() for _ in range(3)]
     for body in bodies:
         assert request(app, json=body).status_code == 201
-    assert len(app.store) == 2
+    assert stored(app) == 2
     # The newest two are still remembered; the oldest was forgotten, so it can be created again.
     assert request(app, json=bodies[2]).status_code == 409
     assert request(app, json=bodies[0]).status_code == 201

@@ -125,14 +125,14 @@ def _voice(resource: dict[str, Any]) -> Any:
 
 
 def _ids_are_own(app: MockApp) -> bool:
-    return _created(app)[1]["id"] != _created(app)[1]["id"]
+    return bool(_created(app)[1]["id"] != _created(app)[1]["id"])
 
 
 def _created_at_is_kept(app: MockApp) -> bool:
     body = valid_body()
     _, created = _created(app, **body)
     (answer,) = _updated_of(app, body, created, {"friendlyName": "B"})
-    return _stored(answer).get("createdAt") == created.get("createdAt")
+    return bool(_stored(answer).get("createdAt") == created.get("createdAt"))
 
 
 def _updated_at_moves_forward(app: MockApp) -> bool:
@@ -147,7 +147,7 @@ def _a_change_is_stored(app: MockApp) -> bool:
     _, created = _created(app, **body)
     _updated_of(app, body, created, {"config": {"voiceConfig": "renamed"}})
     (again,) = _updated_of(app, body, created, {})
-    return _voice(_stored(again)) == "renamed"
+    return bool(_voice(_stored(again)) == "renamed")
 
 
 def _another_workspace_gets_404(app: MockApp) -> bool:

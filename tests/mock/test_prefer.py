@@ -14,7 +14,7 @@ from phone_contract import default_spec_path, load_spec
 from phone_contract.mock import MockApp, create_app
 from phone_contract.responses import check_response
 
-from .support import AUTH, assert_conforms, create_of, error_of, request, valid_body
+from .support import AUTH, assert_conforms, create_of, error_of, request, stored, valid_body
 
 
 def _prefer(app: MockApp, prefer: str, body: Any = None, **headers: str) -> httpx.Response:
@@ -34,7 +34,7 @@ def test_code_answers_the_documented_response(app: MockApp, status: str) -> None
     assert json.loads(response.content) == _example(status)
     assert_conforms(response)
     # A preferred answer creates nothing: the store is as empty as before.
-    assert len(app.store) == 0
+    assert stored(app) == 0
 
 
 def test_a_preferred_answer_creates_nothing(app: MockApp) -> None:
@@ -88,7 +88,7 @@ def test_an_undocumented_preference_is_400_naming_what_is(app: MockApp, prefer: 
     assert response.status_code == 400
     assert_conforms(response)
     assert names in error_of(response)["message"]
-    assert len(app.store) == 0
+    assert stored(app) == 0
 
 
 def test_auth_comes_first(app: MockApp) -> None:
@@ -106,7 +106,7 @@ def test_an_invalid_body_is_400_whatever_it_prefers(app: MockApp) -> None:
 
 def test_unknown_preferences_are_ignored(app: MockApp) -> None:
     assert _prefer(app, "return=representation, dynamic=true").status_code == 201
-    assert len(app.store) == 1
+    assert stored(app) == 1
 
 
 def test_a_response_without_example_is_derived_from_its_schema(tmp_path: Path) -> None:

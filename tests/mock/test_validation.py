@@ -14,7 +14,8 @@ from .support import valid_body
 def validator() -> RequestValidator:
     spec = load_spec()
     create = spec.find_operation("createPhoneNumber")
-    assert create is not None and create.request_schema() is not None
+    assert create is not None
+    assert create.request_schema() is not None
     return RequestValidator(spec, create.request_schema() or {})
 
 

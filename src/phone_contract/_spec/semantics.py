@@ -178,7 +178,7 @@ def at(document: Any, parts: Pointer) -> Any:
     return document
 
 
-def read_semantics(operation: Operation) -> Semantics:
+def read_semantics(operation: Operation) -> Semantics:  # noqa: PLR0912 - each key of the extension, in turn
     """The semantics of ``operation``: its ``x-phone-contract``, checked against its schemas."""
     declared = operation.node.get(OPERATION_EXTENSION)
     if declared is None:

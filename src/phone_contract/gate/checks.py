@@ -343,7 +343,8 @@ def _pairs(
     by_id = resource is not None and resource.id is not None and operation.semantics.role is Role.UPDATE
     for index, item in enumerate(items):
         if by_id and isinstance(item, Mapping):
-            assert resource is not None and resource.id is not None
+            assert resource is not None
+            assert resource.id is not None
             match = next(
                 (
                     (at, found)

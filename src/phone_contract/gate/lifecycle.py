@@ -40,7 +40,7 @@ from phone_contract.gate.profiles import profile
 from phone_contract.gate.properties import LIFECYCLE_SHARE, judge_status, own_identities
 from phone_contract.gate.report import reproduction, response_lines
 from phone_contract.gate.session import GateSession
-from phone_contract.responses import Violation
+from phone_contract.responses import Violation, shown
 
 OWN_ID = "own_id"
 UNCHANGING = "unchanging_kept"
@@ -152,7 +152,7 @@ class Steps:
             "an id no other resource of the run has",
             json.dumps(ident, default=str),
         )
-        _record(session, OWN_ID, operation, case, response, [] if fresh else [taken])
+        _record(session, OWN_ID, operation, case, response, found=[] if fresh else [taken])
         if not fresh:
             return None
         self.ids.add(ident)
@@ -281,7 +281,7 @@ def _judge_update(
         for name in resource.unchanging
         if name in tracked.latest and not json_equal(tracked.latest[name], mine.get(name))
     ]
-    _record(session, UNCHANGING, operation, case, response, kept)
+    _record(session, UNCHANGING, operation, case, response, found=kept)
     if resource.updated is not None:
         before, after = tracked.latest.get(resource.updated), mine.get(resource.updated)
         moments = _moment(before), _moment(after)
@@ -292,7 +292,7 @@ def _judge_update(
             operation,
             case,
             response,
-            [
+            found=[
                 Violation(
                     json_path([*base, resource.updated]), f"not earlier than {_short(before)}", _short(after)
                 )
@@ -303,7 +303,7 @@ def _judge_update(
     # What an earlier request sent that this one did not send again must still show.
     sent = _echoed(operation, _items(operation, case.body)[0] if _items(operation, case.body) else {})
     earlier_only = {name: value for name, value in tracked.expected.items() if name not in sent}
-    _record(session, PERSISTED, operation, case, response, list(_missing(earlier_only, mine, base)))
+    _record(session, PERSISTED, operation, case, response, found=list(_missing(earlier_only, mine, base)))
     tracked.expected = _merge(tracked.expected, sent)
     tracked.latest = dict(mine)
 
@@ -329,7 +329,7 @@ def _confirm(session: GateSession, link: Link, tracked: Tracked, name: str) -> N
     if mine is None:
         return
     base: list[str | int] = [*target.semantics.answer, answered.index(mine)]
-    _record(session, name, target, case, response, _missing(tracked.expected, mine, base))
+    _record(session, name, target, case, response, found=_missing(tracked.expected, mine, base))
     tracked.latest = dict(mine)
     # From here on, what is stored now is what must stay: a change is reported once, where it showed.
     tracked.expected = {key: copy.deepcopy(mine[key]) for key in tracked.expected if key in mine}
@@ -341,23 +341,21 @@ def _record(
     operation: Operation,
     case: Case[Any],
     response: Response,
-    violations: list[Violation],
+    *,
+    found: list[Violation],
 ) -> None:
-    session.tally.record(name, ok=not violations)
-    if not violations:
+    session.tally.record(name, ok=not found)
+    if not found:
         return
     redactor = session.redactor
     lines = [
         f"- check {name}",
-        *(
-            f"    {redactor.content(v.path)}: expected {redactor.text(v.expected)}, got {redactor.text(v.actual)}"
-            for v in violations
-        ),
+        *(f"    {shown(violation, redactor)}" for violation in found),
         *response_lines(redactor, response),
         "- reproduce (after the requests before it in the run, which it depends on):",
         f"    {reproduction(redactor, case, response, session.public_url)}",
     ]
-    places = sorted({redactor.content(violation.path) for violation in violations})
+    places = sorted({redactor.content(violation.path) for violation in found})
     session.tally.add_failure(name, operation.label, places, "\n".join(lines))
 
 

@@ -107,7 +107,8 @@ class Ownership:
         pool = self.owned_in(scope, resource) if own else []
         newest = next(reversed(self._owned.values()), None) if self._owned else None
         if own and not pool and newest is not None and self._valid_scope(operation, resource, scope):
-            assert isinstance(body, dict) and resource.scope is not None
+            assert isinstance(body, dict)
+            assert resource.scope is not None
             body = {**body, resource.scope: newest}
             pool = self.owned_in(newest, resource)
         items = semantics.items_in(body)
@@ -119,13 +120,10 @@ class Ownership:
                 value = item[resource.id]
                 own_id = pool[index] if index < len(pool) and isinstance(value, str) else None
                 ident = own_id if own_id is not None else self._minted_like(value, resource)
-                item = {
-                    **self._mint_all({k: v for k, v in item.items() if k != resource.id}),
-                    resource.id: ident,
-                }
+                rest = self._mint_all({k: v for k, v in item.items() if k != resource.id})
+                rewritten.append({**rest, resource.id: ident})
             else:
-                item = self._mint_all(item)
-            rewritten.append(item)
+                rewritten.append(self._mint_all(item))
         return _with(body, semantics.items or (), rewritten)
 
     def _valid_scope(self, operation: Operation, resource: Resource, scope: Any) -> bool:

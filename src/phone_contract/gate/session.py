@@ -214,7 +214,7 @@ def open_session(settings: GateSettings) -> GateSession:
         upstream = create_app(**mock_kwargs)
         public_url, budget = SERVED_MOCK_URL, None
     # Minted ids repeat with the seed against the mock; against a live API they are drawn at random.
-    rng = random.SystemRandom() if settings.live else random.Random(settings.seed)
+    rng = random.SystemRandom() if settings.live else random.Random(settings.seed)  # noqa: S311
     pinned = pinned_fields(spec, scope=settings.workspace_id, owner=settings.user_id)
     gatekeeper = Gatekeeper(
         upstream,

@@ -9,6 +9,7 @@ a value the schema refuses (too long, a pattern) is left out, so every body stay
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -106,7 +107,7 @@ def _get(body: Any, path: list[str | int]) -> Any:
 def _with(body: dict[str, Any], path: list[str | int], value: str) -> dict[str, Any]:
     result = copy.deepcopy(body)
     node: Any = result
-    for key, after in zip(path[:-1], path[1:], strict=True):
+    for key, after in itertools.pairwise(path):
         if isinstance(key, int):
             if not isinstance(node, list) or key >= len(node):
                 return body  # the example has no such item: nothing to rewrite there

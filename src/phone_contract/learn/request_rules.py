@@ -41,7 +41,7 @@ def loosened_request_constraints(evidence: Evidence) -> list[Change]:
     return [change for operation in evidence.spec.operations for change in _loosened_for(evidence, operation)]
 
 
-def _loosened_for(evidence: Evidence, operation: Operation) -> list[Change]:
+def _loosened_for(evidence: Evidence, operation: Operation) -> list[Change]:  # noqa: PLR0912 - per keyword
     schema, base = operation.request_schema(), operation.request_schema_pointer()
     if schema is None:
         return []
@@ -179,8 +179,10 @@ def _refused_for(evidence: Evidence, operation: Operation) -> list[Change]:
         return []
     validator = evidence.spec.validator(schema)
     accepted: set[tuple[str, ...]] = set()
+    accepted_bodies = 0
     for observation in _requests(evidence, operation, accepted=True):
         accepted |= set(key_paths(observation.request))
+        accepted_bodies += 1
     groups: dict[tuple[str, ...], list[Observation]] = defaultdict(list)
     for observation in _requests(evidence, operation, accepted=False):
         if not validator.is_valid(observation.request):
@@ -226,13 +228,13 @@ def _refused_for(evidence: Evidence, operation: Operation) -> list[Change]:
         changes.append(
             Change(
                 ("request-remove", operation.label, field_path),
-                f"{operation.label} request {shown_path}: no longer accepted, removed from the request schema",
+                f"{operation.label} request {shown_path}: no longer accepted, removed from its schema",
                 f"`{name}` is no longer accepted (bodies with it are refused).",
                 (
                     f"refused ({seen[0].status}) in {refs(seen)}, the refusal naming {name!r}"
                     if _names(seen[0], name)
                     else f"refused ({seen[0].status}) in {refs(seen)}",
-                    f"never in the {sum(1 for _ in _requests(evidence, operation, accepted=True))} accepted bodies",
+                    f"never in the {accepted_bodies} accepted bodies",
                 ),
                 RemoveProperty(
                     located[0][:-2],

@@ -1,4 +1,4 @@
-"""The spec-driven, stateful mock of every operation of the spec: embedded as an ASGI app, or served on a port."""
+"""The spec-driven, stateful mock of every operation of a spec: embedded as an ASGI app, or served."""
 
 from phone_contract.mock.app import DEFAULT_TOKEN, MockApp, create_app
 from phone_contract.mock.faults import FAULTS

@@ -122,7 +122,8 @@ class Answers:
     def updated_resource(self, stored: Mapping[str, Any], item: Mapping[str, Any], now: datetime) -> Any:
         """``stored`` with an update ``item`` merged in (objects field by field, anything else replaced);
         what never changes kept, the update time moved forward."""
-        assert self.resource is not None and self.resource_spec is not None
+        assert self.resource is not None
+        assert self.resource_spec is not None
         resource = self.resource_spec
         merged = merge(stored, {k: v for k, v in item.items() if k not in resource.unchanging})
         answered = self.resource.answer(merged)

@@ -95,11 +95,6 @@ class MockApp:
         kind = json.dumps(sorted(properties_of(resource.schema)))
         return self.stores.setdefault(kind, ResourceStore(resource, capacity))
 
-    @property
-    def store(self) -> ResourceStore | None:
-        """The store of the first kind of resource (the one most specs have)."""
-        return next(iter(self.stores.values()), None)
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await lifespan(receive, send)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timedelta
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -29,11 +29,12 @@ FAULTS: Mapping[str, str] = MappingProxyType(
         "enum-out-of-range": "an enum field of the resource answers a value outside its enum",
         "bad-datetime": 'a date-time field of the resource answers "26/11/2026 10:15", not RFC 3339',
         "broken-envelope": "the resource sits straight in the success body, without the objects around it",
-        "undocumented-field": "the resource grows an undocumented carrier field (valid under the open schema)",
+        "undocumented-field": "the resource grows an undocumented carrier field (valid in the open schema)",
         "ignore-auth": "any bearer token, or none, is accepted instead of answering 401",
         "accept-invalid": "a body that breaks the request schema is accepted (2xx) instead of answering 400",
         "reject-valid": "a valid request whose top-level text field is longer than 15 characters gets 400",
-        "server-error-edge": "a valid body holding an array of 2 or more items (but the items an update addresses) gets a 500",
+        # Not the list an update addresses by: then every update of two numbers would fail.
+        "server-error-edge": "a valid body holding a nested array of 2 or more items gets a 500",
         "drop-sent-field": "an optional text field that was sent is not echoed back in the resource",
         "accept-duplicate": "a value the spec says is unique in its scope is accepted again (not 409)",
         "slow": "success answers only after a delay (slow_seconds, 2.5 s by default)",
@@ -44,7 +45,7 @@ FAULTS: Mapping[str, str] = MappingProxyType(
         "update-rewinds-updated": "an update sets the update time before the one it had",
         "update-forgets": "an update answers the change but stores nothing of it",
         "update-any-scope": "an update finds an id in whatever scope the request names",
-        "update-partial": "an update naming known and unknown ids changes the known ones (200), not none (404)",
+        "update-partial": "an update naming known and unknown ids changes the known ones (200), not none",
     }
 )
 

@@ -18,8 +18,8 @@ from phone_contract._spec import Operation, Role
 from phone_contract.mock import faults as _faults
 from phone_contract.mock.answers import Answers
 from phone_contract.mock.asgi import JSON, Send, dump, send_bytes
-from phone_contract.mock.store import Conflict, NotFound, Repeated, ResourceStore
 from phone_contract.mock.parameters import ParameterValidator
+from phone_contract.mock.store import Conflict, NotFound, Repeated, ResourceStore
 from phone_contract.mock.validation import RequestValidator
 
 Sleep = Callable[[float], Awaitable[None]]

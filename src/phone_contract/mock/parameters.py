@@ -15,6 +15,11 @@ from phone_contract._spec import Operation
 from phone_contract.mock.validation import BadRequest
 
 
+def _schema(parameter: Mapping[str, Any]) -> Mapping[str, Any]:
+    schema = parameter.get("schema")
+    return schema if isinstance(schema, Mapping) else {}
+
+
 class ParameterValidator:
     """Validates the parameters of requests to one operation; compiled once."""
 
@@ -22,10 +27,9 @@ class ParameterValidator:
         self.operation = operation
         spec = operation.spec
         self._checks = [
-            (location, name, bool(parameter.get("required")) or location == "path", schema)
+            (location, name, bool(parameter.get("required")) or location == "path", _schema(parameter))
             for (location, name), parameter in operation.parameters.items()
             if location in ("query", "path", "header")
-            for schema in [parameter.get("schema") if isinstance(parameter.get("schema"), Mapping) else {}]
         ]
         self._validators = {
             (location, name): jsonschema.Draft202012Validator(
@@ -42,7 +46,9 @@ class ParameterValidator:
         values = {
             "query": _query(query),
             "path": {name: [unquote(value)] for name, value in self.operation.path_values(path).items()},
-            "header": {name.decode("latin-1").lower(): [value.decode("latin-1")] for name, value in headers.items()},
+            "header": {
+                name.decode("latin-1").lower(): [value.decode("latin-1")] for name, value in headers.items()
+            },
         }
         for location, name, required, schema in self._checks:
             sent = values[location].get(name)

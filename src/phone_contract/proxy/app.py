@@ -236,11 +236,11 @@ class ProxyApp:
         self.tally.checked += 1
         found = judge.violations(
             operation,
-            exchange.request_headers,
-            exchange.request_body,
-            exchange.status,
-            exchange.response_headers,
-            exchange.response_body,
+            request_headers=exchange.request_headers,
+            request_body=exchange.request_body,
+            status=exchange.status,
+            response_headers=exchange.response_headers,
+            body=exchange.response_body,
         )
         if not found:
             return

@@ -28,6 +28,7 @@ def operation_called(spec: Spec, method: str, proxy_path: str, upstream_path: st
 
 def violations(
     operation: Operation,
+    *,
     request_headers: Sequence[tuple[str, str]],
     request_body: bytes,
     status: int,
