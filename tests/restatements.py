@@ -296,6 +296,12 @@ def _update_without_items(document: Document) -> dict[str, str]:
     return {"spec.yaml": _yaml(document)}
 
 
+def _update_without_id(document: Document) -> dict[str, str]:
+    # Its resources name no id: no request of the update could be shown to address the run's own.
+    del document["components"]["schemas"]["PhoneNumber"]["x-phone-contract-resource"]["id"]
+    return {"spec.yaml": _yaml(document)}
+
+
 def _without_request_body(document: Document) -> dict[str, str]:
     del _operation(document)["requestBody"]
     return {"spec.yaml": _yaml(document)}
@@ -334,6 +340,7 @@ UNUSABLE: dict[str, tuple[Transform, str]] = {
     "misspelt-role": (_misspelt_role, "x-phone-contract at /role: 'updat' is not one of"),
     "resource-names-no-field": (_resource_names_no_field, "unique names 'phone'"),
     "update-without-items": (_update_without_items, "an update names its request's 'items'"),
+    "update-without-id": (_update_without_id, "the resources an update answers name their 'id'"),
     "example-breaks-schema": (_example_breaks_schema, "example 'mainSupportLine'"),
     "ref-nowhere": (_ref_nowhere, "points nowhere"),
     "missing-sibling": (_missing_sibling, "missing.yaml"),

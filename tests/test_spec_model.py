@@ -27,8 +27,11 @@ def _contract(node: Any) -> Any:
 @pytest.mark.parametrize("name", sorted(RESTATEMENTS))
 def test_a_restatement_reads_as_the_same_contract(name: str, tmp_path: Path) -> None:
     spec = load_spec(write_restatement(name, tmp_path))
-    assert [op.label for op in spec.operations] == [op.label for op in PROJECT.operations]
-    for operation, project in zip(spec.operations, PROJECT.operations, strict=True):
+    # The same operations, in whatever order the restatement writes them.
+    assert sorted(op.label for op in spec.operations) == sorted(op.label for op in PROJECT.operations)
+    for project in PROJECT.operations:
+        operation = spec.find_operation(project.label)
+        assert operation is not None
         assert operation.operation_id == project.operation_id
         assert _contract(operation.request_schema()) == _contract(project.request_schema())
         assert operation.documented_statuses == project.documented_statuses
@@ -109,7 +112,7 @@ paths:
       responses:
         '200': {description: listed}
 """
-    post, get = parse_spec(text, "inline").operations[1], parse_spec(text, "inline").operations[0]
+    post, get = parse_spec(text, "inline").operations
     assert (post.semantics.role, post.semantics.answer, post.semantics.echo) == (
         Role.CREATE,
         ("thing",),

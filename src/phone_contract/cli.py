@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-DESCRIPTION = "Contract tests, a spec-driven mock and a generated client for Freya's POST /phone-numbers."
+DESCRIPTION = "Contract tests, a spec-driven mock and a generated client for Freya's /phone-numbers API."
 # A help text that already speaks of its default (often one the parser cannot hold, such as
 # "$FREYA_API_TOKEN, else a dev token") keeps its own words; the formatter adds nothing.
 _SPEAKS_OF_DEFAULT = re.compile(r"\bdefault\b", re.IGNORECASE)

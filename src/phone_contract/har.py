@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urlsplit, ur
 
 import harfile
 
+from phone_contract._http import header
 from phone_contract._redact import Redactor
 from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED
 
@@ -176,7 +177,7 @@ def _entry(redactor: Redactor, exchange: Exchange) -> _Entry:
             text=text,
             encoding=encoding,
         ),
-        redirectURL=_redact_url(redactor, _header(exchange.response_headers, "location") or ""),
+        redirectURL=_redact_url(redactor, header(exchange.response_headers, "location") or ""),
         bodySize=len(exchange.response_body) if answered else -1,
         # Why there was no answer (HAR readers show status 0 as "failed" and this as the reason).
         comment=None if answered else redactor.content(exchange.reason) or "no answer",
@@ -274,11 +275,7 @@ def _body_text(redactor: Redactor, raw: bytes) -> tuple[str, str | None]:
 
 
 def _content_type(headers: Sequence[tuple[str, str]]) -> str:
-    return _header(headers, "content-type") or ""
-
-
-def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
-    return next((value for key, value in headers if key.lower() == name), None)
+    return header(headers, "content-type") or ""
 
 
 def _toolkit_version() -> str:

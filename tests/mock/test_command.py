@@ -85,11 +85,11 @@ def test_list_faults_prints_the_table(capsys: pytest.CaptureFixture[str]) -> Non
     assert [line.split()[0] for line in table.splitlines()] == list(FAULTS)
     # Then, per operation of the spec, where the faults that name a field strike in it.
     assert [block.splitlines()[0].split(" (")[0] for block in where] == [
-        "where they strike in PUT /phone-numbers",
         "where they strike in POST /phone-numbers",
+        "where they strike in PUT /phone-numbers",
     ]
-    assert "  field-missing: userId" in where[1].splitlines()
-    assert "  field-missing: number" in where[0].splitlines()
+    assert "  field-missing: userId" in where[0].splitlines()
+    assert "  field-missing: number" in where[1].splitlines()
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,15 @@
-"""Strict mode: every answer of the API (PUT /phone-numbers, POST /phone-numbers) is checked against the spec before the client parses it.
+"""Strict mode: every answer of the API (POST /phone-numbers, PUT /phone-numbers) is checked against the spec before the client parses it.
 
 The plain client trusts the API: faced with a broken answer it raises a bare ``KeyError`` (missing
 field), accepts ``"success": "yes"`` silently, or fails with ``ValueError: 520 is not a valid
 HTTPStatus``. A strict client raises one :class:`ContractViolation` instead, naming each field path,
 what the spec expects and what came (secrets redacted)::
 
-    from freya_phone_numbers_client.api.phone_numbers import update_phone_numbers
+    from freya_phone_numbers_client.api.phone_numbers import create_phone_number
     from freya_phone_numbers_client.strict import ContractViolation, strict_client
 
     client = strict_client("https://app.freyavoice.ai/api/v2", token)
-    answer = update_phone_numbers.sync(client=client, body=request)  # or raises ContractViolation
+    answer = create_phone_number.sync(client=client, body=request)  # or raises ContractViolation
 
 Building your own httpx client instead: add ``ContractHook()`` to its ``event_hooks["response"]``.
 The spec's response schemas travel with this module as package data (``contract.json``); both are

@@ -339,13 +339,13 @@ class Spec:
 
     @functools.cached_property
     def operations(self) -> tuple[Operation, ...]:
-        """Every operation the spec documents, in the order of its paths and of :data:`HTTP_METHODS`."""
+        """Every operation the spec documents, in the order the spec writes them."""
         return tuple(
-            Operation(self, str(path), method, item[method])
+            Operation(self, str(path), str(method), operation)
             for path, item in (self.document.get("paths") or {}).items()
             if isinstance(item, Mapping)
-            for method in HTTP_METHODS
-            if isinstance(item.get(method), Mapping)
+            for method, operation in item.items()
+            if method in HTTP_METHODS and isinstance(operation, Mapping)
         )
 
     def find_operation(self, key: str) -> Operation | None:

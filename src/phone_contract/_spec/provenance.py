@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class Source:
-    """Walks the written documents along a contract pointer, the way :class:`_Loader` resolved them."""
+    """Walks the written documents along a contract pointer, the way the ``resolution.Loader`` read them."""
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec

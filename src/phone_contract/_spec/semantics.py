@@ -193,7 +193,8 @@ def read_semantics(operation: Operation) -> Semantics:  # noqa: PLR0912 - each k
     elif role is Role.CREATE:
         answer = _created_object(operation)
     elif role in (Role.UPDATE, Role.LIST):
-        raise SpecError(f"{where}: a {role} operation names its 'answer' (where the resources are)")
+        article = "an" if str(role)[0] in "aeiou" else "a"
+        raise SpecError(f"{where}: {article} {role} operation names its 'answer' (where the resources are)")
     items = pointer_parts(declared["items"]) if "items" in declared else None
     if role is Role.UPDATE and items is None:
         raise SpecError(f"{where}: an update names its request's 'items' (what it addresses)")
@@ -203,6 +204,12 @@ def read_semantics(operation: Operation) -> Semantics:  # noqa: PLR0912 - each k
         if role is not Role.CREATE:
             schema = _items_of(operation, schema, where, f"answer {declared['answer']}")
         resource = read_resource(operation, schema)
+    if role is Role.UPDATE and (resource is None or resource.id is None):
+        # Without it no request of the update can be shown to address only the run's own resources.
+        raise SpecError(
+            f"{where}: the resources an update answers name their 'id' ({RESOURCE_EXTENSION}), "
+            "the field it addresses them by"
+        )
     sent = _sent_schema(operation, items, resource, where)
     echo = tuple(declared.get("echo", ()))
     if "echo" not in declared and resource is not None:

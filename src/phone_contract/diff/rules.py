@@ -108,6 +108,12 @@ _RULES: list[Rule] = [
     _rule("response-property-became-optional", B, C, "clients that rely on it may get nothing"),
     _rule("response-property-became-required", C, B, "servers must now always send it"),
     _rule("ref-renamed", C, C, "same data under another schema name", additive=False),
+    # What the spec's x-phone-contract extensions say the operation does (docs/spec-extensions.md).
+    _rule("semantics-changed", B, B, "what the operation does, or how it names a resource, changed"),
+    _rule("echo-added", C, B, "servers must now answer with the sent value"),
+    _rule("echo-removed", B, C, "clients that read back what they sent may get something else"),
+    _rule("unique-added", B, B, "requests accepted before may be refused; servers must refuse them"),
+    _rule("unique-removed", B, C, "clients that rely on a duplicate being refused get a second one"),
     *_directional_rules(),
 ]
 

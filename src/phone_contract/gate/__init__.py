@@ -8,8 +8,9 @@ Modules, from the command down:
 - ``settings``: what a run is asked to do (``GateSettings``); the plugin carries them to the suite.
 - ``session``: one run's target, schemathesis schemas, checks and secrets, opened by the suite's
   fixtures (``gate``, ``gate_schema``) when the first contract test runs.
-- ``target``: the door every request passes (``Gatekeeper``: budgets, pace, retries, records) and the
-  live ``Forwarder``; beside it ``door_options`` (its settings and options), ``transient`` (what is
+- ``door``: the door every request passes (``Gatekeeper``: budgets, pace, retries, records, the
+  ownership rule of ``ownership``), ``door_errors`` (why it refused or stopped) and ``forwarder`` (the
+  live API's transport); beside them ``door_options`` (its settings and options), ``transient`` (what is
   retried), ``misconfiguration`` (a wrong token or URL, from the first answers), ``created`` (the
   numbers a run created) and ``door_report`` (its summary lines and files).
 - ``pinning``: the workspace and user a live API knows (``--workspace-id``...), written into valid bodies.

@@ -102,9 +102,10 @@ JUDGE_REQUESTS = frozenset({"positive_data_acceptance", "negative_data_rejection
 def prepare(session: GateSession, case: Case[Any]) -> None:
     """Make ``case`` keep the run's rules before it is sent: pinned identities, the run's own ids
     (or ids that cannot exist) wherever it addresses a resource, and no body on a probe of a method
-    the spec does not document (its effect is unknown: it must address nothing)."""
+    the spec does not document (its effect is unknown: it must address nothing, by body or query)."""
     if _probes_another_method(case):
         case.body = NOT_SET
+        case.query = {}
         return
     pin_identities(case, session.pinned)
     operation = operation_of(case)

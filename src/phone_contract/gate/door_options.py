@@ -16,8 +16,9 @@ from typing import Any
 from phone_contract import _argtypes as argtypes
 from phone_contract._secrets import TOKEN_ENV_VAR
 
-# The ci profile sends about 450 requests to a conforming API (examples, coverage, fuzzing, the
-# property tests and schemathesis' probes); this leaves room for retries and a larger --max-examples.
+# The ci profile sends several hundred requests to a conforming API, for every operation (examples,
+# coverage, fuzzing, the properties and schemathesis' probes; scripts/bench-gate prints how many);
+# this leaves room for retries and a larger --max-examples.
 DEFAULT_MAX_REQUESTS = 1500
 # Seconds per unit, as schemathesis writes a rate limit (``10/s``, ``100/m``).
 RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -25,7 +26,7 @@ RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 @dataclass(frozen=True)
 class DoorSettings:
-    """Limits and records of the one door every request of a run passes (see ``gate.target``)."""
+    """Limits and records of the one door every request of a run passes (see ``gate.door``)."""
 
     # None: no limit (the embedded mock costs nothing); a live run gets DEFAULT_MAX_REQUESTS.
     max_requests: int | None = None

@@ -142,13 +142,13 @@ class Steps:
         response = send_and_check(session, case, prepared=True)
         created = _resources(operation, response)
         resource = operation.semantics.resource
-        if response is None or not created or resource is None:
-            return None
+        if response is None or not created or resource is None or resource.id is None:
+            return None  # a resource without a named id cannot be followed
         found = dict(created[0])
-        ident = found.get(resource.id) if resource.id else None
+        ident = found.get(resource.id)
         fresh = ident is not None and ident not in self.ids
         taken = Violation(
-            json_path([*operation.semantics.answer, resource.id or "id"]),
+            json_path([*operation.semantics.answer, resource.id]),
             "an id no other resource of the run has",
             json.dumps(ident, default=str),
         )

@@ -94,7 +94,7 @@ class GatePlugin:
     def header(self) -> str:
         settings = self.settings
         budget = (
-            f"write budget {settings.write_budget} creations (writes answered 2xx, or whose answer was lost)"
+            f"write budget {settings.write_budget} creations (creates answered 2xx, or whose answer was lost)"
             if settings.live
             else "no write budget (in-process mock)"
         )

@@ -17,15 +17,12 @@ from hypothesis import given, seed
 from hypothesis import strategies as st
 from schemathesis import Case, Response
 
-from phone_contract._http import content_type
 from phone_contract._spec import JSON, Operation, properties_of
-from phone_contract.gate.checks import probe_violations
-from phone_contract.gate.conformance import PROBE_CHECK, send_and_check
+from phone_contract.gate.conformance import send_and_check
 from phone_contract.gate.profiles import profile
 from phone_contract.gate.report import reproduction, response_lines
 from phone_contract.gate.session import GateSession
 from phone_contract.gate.user_strings import user_string_bodies
-from phone_contract.responses import shown
 
 DUPLICATE = "duplicate_conflicts"
 OTHER_SCOPE = "duplicate_in_other_scope_created"
@@ -205,18 +202,3 @@ def _judge(
         f"    {reproduction(redactor, case, response, session.public_url)}",
     ]
     session.tally.add_failure(name, operation.label, [f"status {response.status_code}"], "\n".join(lines))
-
-
-def probe_failure(session: GateSession, operation: Operation, response: Response, what: str) -> None:
-    """An answer breaks the contract of its status (``probe_answers_conform``), named as such."""
-    violations = probe_violations(operation, response.status_code, content_type(response), response.content)
-    if violations is None:
-        return
-    session.tally.record(PROBE_CHECK, ok=not violations)
-    if violations:
-        lines = [
-            f"- check {PROBE_CHECK}: the answer to {what} breaks the contract of its status",
-            *(f"    {shown(violation, session.redactor)}" for violation in violations),
-        ]
-        places = [f"{session.redactor.content(v.path)} (status {response.status_code})" for v in violations]
-        session.tally.add_failure(PROBE_CHECK, operation.label, places, "\n".join(lines))

@@ -43,7 +43,7 @@ def render_failure(
     lines.append(f"- check {check}" + ("" if generic else f": {redactor.content(title)}"))
     lines += [f"    {redactor.content(line)}" for line in _essential(message)]
     if check == "unsupported_method":
-        # The spec has one operation of a larger API: the path may serve more methods than it says.
+        # The spec may hold some operations of a larger API: the path may serve more methods than it says.
         method = str(response.request.method).upper()
         lines.append(
             f"    if the API serves {method} on this path outside this spec, "

@@ -9,7 +9,6 @@
 - ``edit``: the edits a rule can propose, each applied where the contract node was written.
 - ``specfile``: the spec file as round-trip data (ruamel.yaml), merged back into the text as written.
 - ``engine``: the loop of rules, edits and re-reading; the proposal and its diff.
-- ``coverage``: how much of the spec the exchanges exercised (reusable by the gate).
 - ``command``: the CLI edge.
 """
 

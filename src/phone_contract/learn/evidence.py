@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from phone_contract._exit import UsageError
+from phone_contract._http import header, media_type
 from phone_contract._redact import Redactor
 from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED
 from phone_contract._spec import JSON
@@ -40,18 +41,14 @@ class Observation:
 
     @property
     def media_type(self) -> str:
-        return _media_type(self.content_type)
+        return media_type(self.content_type)
 
     @property
     def sent_json(self) -> bool:
         """Whether the request was a JSON body sent as JSON (a refusal of anything else says nothing of
         its fields)."""
-        declared = _media_type(header(self.exchange.request_headers, "content-type"))
+        declared = media_type(header(self.exchange.request_headers, "content-type"))
         return self.request is not NOT_JSON and _is_json_type(declared)
-
-
-def header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
-    return next((value for key, value in headers if key.lower() == name), None)
 
 
 def read_evidence(paths: Sequence[Path]) -> list[Observation]:
@@ -102,7 +99,3 @@ def is_json(observation: Observation) -> bool:
 
 def _is_json_type(media: str) -> bool:
     return media == JSON or (media.startswith("application/") and media.endswith("+json"))
-
-
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()

@@ -10,6 +10,7 @@ from typing import Any
 
 from jsonschema import ValidationError
 
+from phone_contract._http import header
 from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
 from phone_contract._secrets import SECRET_KEYS
@@ -17,7 +18,7 @@ from phone_contract._spec import HTTP_METHODS, JSON, Operation
 from phone_contract.coverage import NOT_JSON, on_path
 from phone_contract.learn.change import Change, Evidence, describe, refs, values_shown
 from phone_contract.learn.edit import AddOperation, AddProperty, AddResponse, Widen
-from phone_contract.learn.evidence import Observation, header, is_json
+from phone_contract.learn.evidence import Observation, is_json
 from phone_contract.learn.infer import infer_schema, json_type
 from phone_contract.learn.schemas import Pointer, undocumented, without_secrets
 from phone_contract.responses import undocumented_fields

@@ -112,13 +112,14 @@ def _token_note(given: list[str] | None, from_env: str | None) -> str:
 
 
 def _list_faults(spec: Spec) -> None:
+    # Read every operation first: a spec the mock cannot serve prints its one error line, no table.
+    targets = [(operation, FaultTargets.of(Answers(operation))) for operation in spec.require_operations()]
     width = max(map(len, FAULTS))
     for name, rule in FAULTS.items():
         print(f"{name:<{width}}  {rule}")
-    for operation in spec.require_operations():
-        targets = FaultTargets.of(Answers(operation))
+    for operation, where in targets:
         print(f"\nwhere they strike in {operation.label} (spec {spec.origin}):")
-        for line in targets.lines():
+        for line in where.lines():
             print(f"  {line}")
 
 

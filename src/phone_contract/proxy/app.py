@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from phone_contract._network import classify
 from phone_contract._redact import Redactor
 from phone_contract._spec import Spec
 from phone_contract._upstream import CLIENT_DEFAULTS, Upstream, end_to_end, request_headers
@@ -268,8 +269,10 @@ class ProxyApp:
 
 
 def _reason(exc: httpx.HTTPError) -> str:
+    # What failed by its kind (DNS, TLS, refused, reset), as the gate tells it, then httpx's words.
     text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    kind = classify(exc).kind
+    return f"{kind}: {text}" if text else kind
 
 
 def _text_pairs(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:

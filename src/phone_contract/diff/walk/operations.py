@@ -1,8 +1,9 @@
 """Compare two specs operation by operation: security, parameters, request body, responses.
 
 Operations are matched by method and path, with path-parameter names ignored
-(``/numbers/{id}`` and ``/numbers/{numberId}`` are one operation). Response headers, links,
-callbacks, webhooks and parameters described by ``content`` (not ``schema``) are not compared.
+(``/numbers/{id}`` and ``/numbers/{numberId}`` are one operation). What the spec's extensions say
+an operation does (its role, its resource's identity, echo, uniqueness) is compared as well. Response
+headers, links, callbacks, webhooks and parameters described by ``content`` (not ``schema``) are not.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from phone_contract._spec import Operation, Spec
+from phone_contract._spec import Operation, Semantics, Spec, SpecError
 from phone_contract.diff.model import Change
 from phone_contract.diff.rules import RULES, Side
 from phone_contract.diff.walk.schemas import SchemaWalk
@@ -73,6 +74,7 @@ class SpecWalk:
         self._parameters(before, after)
         self._request_body(before, after)
         self._responses(before, after)
+        self._semantics(before, after)
 
     def _schemas(self, side: Side, operation: str, part: str, **where: Any) -> SchemaWalk:
         def emit(rule_id: str, path: str, message: str) -> None:
@@ -171,3 +173,55 @@ class SpecWalk:
                 self._add(f"{side}-media-type-added", label, str(side), f"{media_type} added", **where)
             else:
                 self._schemas(side, label, str(side), **where).compare(before[media_type], after[media_type])
+
+    # --- what the operation does (x-phone-contract) ----------------------------------------------
+
+    def _semantics(self, before: Operation, after: Operation) -> None:
+        label = after.label
+        old, new = _semantics_of(before), _semantics_of(after)
+        if old is None or new is None:
+            return  # an extension that does not read: the spec checks name it, the diff compares the rest
+        for what, was, now in _identity(old, new):
+            self._add("semantics-changed", label, "semantics", f"{what}: {was} -> {now}")
+        for name in sorted(set(new.echo) - set(old.echo)):
+            self._add("echo-added", label, "semantics", f"{name} is now answered as sent", path=name)
+        for name in sorted(set(old.echo) - set(new.echo)):
+            self._add("echo-removed", label, "semantics", f"{name} is no longer answered as sent", path=name)
+        old_unique = old.resource.unique if old.resource else ()
+        new_unique = new.resource.unique if new.resource else ()
+        for name in sorted(set(new_unique) - set(old_unique)):
+            self._add("unique-added", label, "semantics", f"{name} is now unique", path=name)
+        for name in sorted(set(old_unique) - set(new_unique)):
+            self._add("unique-removed", label, "semantics", f"{name} is no longer unique", path=name)
+
+
+def _semantics_of(operation: Operation) -> Semantics | None:
+    try:
+        return operation.semantics
+    except SpecError:
+        return None
+
+
+def _identity(old: Semantics, new: Semantics) -> list[tuple[str, Any, Any]]:
+    """What changed of the operation's role, where its answer and items are, the statuses it gives
+    an unknown id and a taken value, and the fields that identify, scope, own and time a resource."""
+    pairs: list[tuple[str, Any, Any]] = [
+        ("role", str(old.role), str(new.role)),
+        ("answer", _pointer(old.answer), _pointer(new.answer)),
+        ("items", _pointer(old.items), _pointer(new.items)),
+        ("notFound", old.not_found, new.not_found),
+        ("conflict", old.conflict, new.conflict),
+    ]
+    for key in ("id", "scope", "owner", "created", "updated"):
+        pairs.append(
+            (
+                f"resource {key}",
+                getattr(old.resource, key, None) if old.resource else None,
+                getattr(new.resource, key, None) if new.resource else None,
+            )
+        )
+    return [(what, was, now) for what, was, now in pairs if was != now]
+
+
+def _pointer(parts: tuple[str, ...] | None) -> str | None:
+    return None if parts is None else "/" + "/".join(map(str, parts))
