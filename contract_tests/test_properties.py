@@ -1,8 +1,9 @@
 """Hypothesis property tests of every operation, with strategies derived from the spec.
 
-They run before the schemathesis cases (file order; the duplicate one first, as it needs three
-creations in a row), each with its first example and then up to its share of a live API's write
-budget, so that a small budget still tries every kind of test. Their hypothesis settings and seed
+They run before the schemathesis cases (file order: the boundary values first, as they break real
+APIs most often; then the duplicate one, as it needs three creations in a row), each with its first
+example and then up to its share of a live API's write budget, so that a small budget still tries
+every kind of test. Their hypothesis settings and seed
 are the run's, so each test is built when it runs, from the session it receives; each loops over
 the operations the spec gives the role it tests.
 """
@@ -11,8 +12,19 @@ from __future__ import annotations
 
 from phone_contract._spec import Role
 from phone_contract.gate.lifecycle import run_lifecycle
-from phone_contract.gate.properties import duplicate_conflicts, fully_populated, run_property, user_strings
+from phone_contract.gate.properties import (
+    boundary_values,
+    duplicate_conflicts,
+    fully_populated,
+    run_property,
+    user_strings,
+)
 from phone_contract.gate.session import GateSession
+
+
+def test_boundary_values_come_first(gate: GateSession) -> None:
+    for operation in gate.operations(Role.CREATE, Role.UPDATE):
+        boundary_values(gate, operation)
 
 
 def test_duplicates_conflict_only_within_a_scope(gate: GateSession) -> None:

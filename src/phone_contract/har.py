@@ -19,7 +19,6 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urlsplit, urlunsplit
@@ -28,10 +27,9 @@ import harfile
 
 from phone_contract._http import header
 from phone_contract._redact import Redactor
-from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED
+from phone_contract._secrets import REDACTED, TOKEN_LIKE_NAME, is_credential_header
+from phone_contract._version import toolkit_version
 
-# Query parameters whose values are credentials (`?access_token=`, `?api_key=`, `?sig=`...).
-_TOKEN_LIKE_PARAMETER = re.compile(r"token|secret|passw|api[-_]?key|auth|signature|^sig$|credential", re.I)
 # `Authorization: Bearer x` keeps `Bearer`: which scheme was used is worth knowing, and is no secret.
 _AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*")
 _COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
@@ -102,7 +100,7 @@ class HarRecorder:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                creator = harfile.Creator(name=self._creator, version=_toolkit_version())
+                creator = harfile.Creator(name=self._creator, version=toolkit_version())
                 with harfile.HarFile(stream, creator=creator) as har:
                     for entry in entries:
                         har.add_entry(
@@ -199,7 +197,7 @@ def learn_secrets(redactor: Redactor, exchange: Exchange) -> None:
         for secret in _header_secrets(name, value):
             redactor.add(secret)
     for name, value in parse_qsl(urlsplit(exchange.url).query, keep_blank_values=True):
-        if _TOKEN_LIKE_PARAMETER.search(name):
+        if TOKEN_LIKE_NAME.search(name):
             redactor.add(value)
     password = urlsplit(exchange.url).password
     if password:
@@ -213,7 +211,7 @@ def _header_secrets(name: str, value: str) -> Iterator[str]:
     if lowered in _COOKIE_HEADERS:
         pairs = value.split(";") if lowered == "cookie" else value.split(";")[:1]
         yield from (pair.partition("=")[2].strip() for pair in pairs)
-    elif lowered in CREDENTIAL_HEADERS:
+    elif is_credential_header(lowered):
         scheme, space, credential = value.strip().partition(" ")
         schemed = lowered in _SCHEME_HEADERS and space and _AUTH_SCHEME.fullmatch(scheme)
         yield credential.strip() if schemed else value.strip()
@@ -232,7 +230,7 @@ def _header_value(redactor: Redactor, name: str, value: str) -> str:
         first, separator, attributes = value.partition(";")
         cookie = redactor.content(first.partition("=")[0].strip())
         return f"{cookie}={REDACTED}{separator}{redactor.content(attributes)}"
-    if lowered in CREDENTIAL_HEADERS:
+    if is_credential_header(lowered):
         scheme, space, _ = value.strip().partition(" ")
         schemed = lowered in _SCHEME_HEADERS and space and _AUTH_SCHEME.fullmatch(scheme)
         return f"{scheme} {REDACTED}" if schemed else REDACTED
@@ -250,9 +248,7 @@ def _redact_url(redactor: Redactor, url: str) -> str:
 
 def _redact_parameter(pair: str) -> str:
     name, equals, _ = pair.partition("=")
-    return (
-        f"{name}={quote(REDACTED)}" if equals and _TOKEN_LIKE_PARAMETER.search(unquote_plus(name)) else pair
-    )
+    return f"{name}={quote(REDACTED)}" if equals and TOKEN_LIKE_NAME.search(unquote_plus(name)) else pair
 
 
 def _body_text(redactor: Redactor, raw: bytes) -> tuple[str, str | None]:
@@ -276,13 +272,6 @@ def _body_text(redactor: Redactor, raw: bytes) -> tuple[str, str | None]:
 
 def _content_type(headers: Sequence[tuple[str, str]]) -> str:
     return header(headers, "content-type") or ""
-
-
-def _toolkit_version() -> str:
-    try:
-        return version("phone-contract")
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "0"
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -347,9 +347,23 @@ def test_a_url_without_the_api_prefix_stops_the_run() -> None:
 def test_a_run_without_a_valid_create_has_no_verdict() -> None:
     door = _door([400])
     door.post(INVALID)
-    assert unchecked_reason(door.gatekeeper) is not None
-    door = _door([201])
+    reason = unchecked_reason(door.gatekeeper)
+    assert reason is not None
+    assert reason.startswith("no valid create was answered 2xx in 1 request, so the contract was not checked")
+
+
+def test_green_needs_every_operation_answered_not_only_the_create() -> None:
+    door = _door([201, 404])
     door.post()
+    with pytest.raises(NotTheRunsOwn):
+        door.post(_update_of("pn_someone_elses_number"), method="PUT")
+    assert unchecked_reason(door.gatekeeper) == (
+        "PUT /phone-numbers was not checked: no valid request of it was answered 2xx "
+        "(0 requests sent, 1 not sent, as they addressed what the run did not create)"
+    )
+    door = _door([201, 200])
+    door.post()
+    door.post(_update_of("pn-1"), method="PUT")
     assert unchecked_reason(door.gatekeeper) is None
 
 

@@ -21,7 +21,6 @@ from phone_contract.gate.plugin import GatePlugin
 from phone_contract.gate.progress import PREFIX, Progress
 from phone_contract.gate.session import GateSession, open_session
 from phone_contract.gate.settings import GateSettings
-from phone_contract.gate.suite import progress_for
 from phone_contract.mock import DEFAULT_TOKEN
 
 from .support import ROOT, SECRET_TOKEN, gate_env, run_gate, served_mock
@@ -105,11 +104,6 @@ def test_on_a_terminal_the_line_is_live_and_gone_at_the_end(session: GateSession
     # The live line wraps at the console's width: read it as words.
     assert f"{PREFIX}: starting; requests 0; creations 0/7; failures 0; 12s" in " ".join(drawn.split())
     assert "\x1b[" in drawn  # drawn in place with terminal control sequences, not line by line
-
-
-def test_quiet_means_no_progress() -> None:
-    assert progress_for(GateSettings(quiet=True)) is None
-    assert progress_for(GateSettings()) is not None
 
 
 def _run_test(plugin: GatePlugin, item: SimpleNamespace, clock: Clock, seconds: float) -> None:

@@ -11,7 +11,11 @@ import argparse
 import os
 import random
 import sys
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,8 +23,10 @@ import httpx
 from phone_contract import _argtypes as argtypes
 from phone_contract._exit import UsageError
 from phone_contract._network import describe as describe_network_error
-from phone_contract._secrets import TOKEN_ENV_VAR
-from phone_contract._spec import load_spec
+from phone_contract._redact import Redactor
+from phone_contract._secrets import TOKEN_ENV_VAR, is_credential_header
+from phone_contract._spec import SpecError, load_spec
+from phone_contract._version import user_agent
 from phone_contract.gate.deep import fully_populated
 from phone_contract.gate.door_options import configure_door, door_settings_from_args
 from phone_contract.gate.pinning import parse_uuid
@@ -36,7 +42,11 @@ from phone_contract.gate.settings import (
     GateSettings,
     token_from_env,
 )
+from phone_contract.gate.unstarted import Unstarted
 from phone_contract.mock.faults import check_fault
+
+if TYPE_CHECKING:
+    from phone_contract.har import Exchange
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -151,16 +161,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from_args(args)
-    preflight(settings)
-    # Where the run will write, checked before it spends a request (or, live, a number).
-    for option, path in (
-        ("--junit-xml", args.junit_xml),
-        ("--har", settings.door.har_path),
-        ("--created", settings.door.created_path),
-    ):
-        if path is not None:
-            check_writable(Path(path), option)
+    unstarted = Unstarted(junit=args.junit_xml, har=args.har, created=args.created)
+    try:
+        # Where the run will write, checked before it spends a request (or, live, a number).
+        for option, path in (
+            ("--junit-xml", args.junit_xml),
+            ("--har", args.har),
+            ("--created", args.created),
+        ):
+            if path is not None:
+                check_writable(Path(path), option)
+        settings = settings_from_args(args)
+        preflight(settings, unstarted.sent)
+    except (UsageError, SpecError) as exc:
+        # Exit 2 before the first test: the reports the CI job uploads still say why.
+        unstarted.write(str(exc), _redactor(args))
+        raise
     warning = identity_warning(settings)
     if warning is not None:
         print(f"phone-contract gate: warning: {warning}", file=sys.stderr)
@@ -242,8 +258,18 @@ def identity_warning(settings: GateSettings) -> str | None:
     )
 
 
-def preflight(settings: GateSettings) -> None:
-    """Everything that can stop the run, checked before it starts: one line and exit 2 each."""
+def _redactor(args: argparse.Namespace) -> Redactor:
+    """What the reports of a run that could not start scrub: the token, credential --header values."""
+    redactor = Redactor(token_from_env())
+    for name, value in args.header:
+        if is_credential_header(name):
+            redactor.add(value)
+    return redactor
+
+
+def preflight(settings: GateSettings, sent: list[Exchange] | None = None) -> None:
+    """Everything that can stop the run, checked before it starts: one line and exit 2 each.
+    ``sent`` gets the reachability probe, as sent and answered (or not)."""
     # SpecError, one line, before any test starts: unreadable, invalid, or without what the gate needs.
     spec = load_spec(settings.spec)
     for operation in spec.require_operations():
@@ -258,7 +284,7 @@ def preflight(settings: GateSettings) -> None:
         return
     if token_from_env() is None:
         raise UsageError(f"{TOKEN_ENV_VAR} is not set; the live API's token is read from it only")
-    _check_reachable(settings.base_url)
+    _check_reachable(settings.base_url, settings.door.headers, [] if sent is None else sent)
 
 
 def check_writable(path: Path, option: str) -> None:
@@ -287,14 +313,45 @@ def _check_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def _check_reachable(base_url: str) -> None:
-    # A GET of the API root creates nothing; any HTTP answer at all means "reachable".
+def _check_reachable(base_url: str, headers: tuple[tuple[str, str], ...], sent: list[Exchange]) -> None:
+    # A GET of the API root creates nothing; any HTTP answer at all means "reachable". It is sent as
+    # the run's requests are (User-Agent, --header), and recorded for --har.
+    from phone_contract.har import Exchange  # noqa: PLC0415 - only for a live API
+
+    url = f"{base_url}/"
+    request_headers = [("User-Agent", user_agent()), *headers]
+    started, began = datetime.now(UTC), time.perf_counter()
+    probe = Exchange(
+        started=started,
+        method="GET",
+        url=url,
+        request_headers=request_headers,
+        request_body=b"",
+        status=None,
+        reason="",
+        response_headers=[],
+        response_body=b"",
+        elapsed=0.0,
+        comment="reachability probe",
+    )
     try:
-        httpx.get(f"{base_url}/", timeout=10.0)
+        response = httpx.get(url, headers=request_headers, timeout=10.0)
     except httpx.HTTPError as exc:
-        raise UsageError(describe_network_error(base_url, exc)) from None
+        reason = describe_network_error(base_url, exc)
+        sent.append(replace(probe, reason=reason, elapsed=time.perf_counter() - began))
+        raise UsageError(reason) from None
     except ValueError as exc:  # e.g. a port out of range
         raise UsageError(f"--base-url {base_url!r} is not usable: {exc}") from None
+    answered = replace(
+        probe,
+        request_headers=list(response.request.headers.multi_items()),
+        status=response.status_code,
+        reason=response.reason_phrase,
+        response_headers=list(response.headers.multi_items()),
+        response_body=response.content,
+        elapsed=time.perf_counter() - began,
+    )
+    sent.append(answered)
 
 
 # What schemathesis' unsupported_method may probe (its coverage phase's default methods). Not read

@@ -139,15 +139,18 @@ def send_and_check(session: GateSession, case: Case[Any], *, prepared: bool = Fa
     The answer, or None when the case was not sent or not answered. ``prepared``: the caller built
     the case to keep the run's rules itself (the stateful properties address their own resources).
     """
-    if session.gatekeeper.budget_reached or session.failed_fast:
-        return None  # the budget (or --fail-fast) stopped the run; the summary says so
+    operation = operation_of(case)
+    creates = operation is not None and operation.semantics.role is Role.CREATE
+    budget = session.gatekeeper.budget
+    if budget.request_limit_reached or session.failed_fast or (creates and budget.write_budget_reached):
+        # The request limit (or --fail-fast) stopped the run; a spent write budget, its creates only
+        # (updates of the run's own and reads still go). The summary says so.
+        return None
     session.tally.cases += 1
     if not prepared:
         prepare(session, case)
     kwargs: dict[str, Any] = {"base_url": GATE_ORIGIN, "headers": session.auth_headers}
     checks = session.checks
-    operation = operation_of(case)
-    creates = operation is not None and operation.semantics.role is Role.CREATE
     if session.auth_enforced or (creates and not session.gatekeeper.can_create(1 + IGNORED_AUTH_WRITES)):
         # ignored_auth re-sends a created resource without and with a wrong token: two more creations.
         # Once the API has refused both, enforcement is proven for the run (as in `st run`); where

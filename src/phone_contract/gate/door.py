@@ -27,9 +27,11 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from phone_contract._redact import Redactor
 from phone_contract._spec import Operation, Role, Spec
+from phone_contract._version import user_agent
 from phone_contract.gate.budget import Budget
 from phone_contract.gate.created import CreatedResources
 from phone_contract.gate.door_errors import (
@@ -133,6 +135,10 @@ class Gatekeeper:
         self._sleep = sleep
         self._clock = clock
         self.base_url = base_url
+        self._host = (urlsplit(base_url).netloc or "localhost").encode("latin-1")
+        self._extra_headers = [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.door.headers
+        ]
         self.budget = Budget(
             write_budget,
             max_requests=self.door.max_requests,
@@ -140,8 +146,11 @@ class Gatekeeper:
             sleep=sleep,
             clock=clock,
         )
-        # Requests that could have changed what the run does not own, not sent.
+        # Requests that could have changed what the run does not own, not sent (all, and by operation).
         self.not_owned = 0
+        self.not_owned_to: dict[str, int] = {}
+        # Requests sent (first attempts), by operation.
+        self.sent_to: dict[str, int] = {}
         # 2xx answers to a valid request with the run's token, by operation: "the contract was checked".
         self.valid_answers: dict[str, int] = {}
         # Seconds the last request spent in the door before its answered attempt (pacing, waits,
@@ -196,6 +205,7 @@ class Gatekeeper:
             return
         if self.stopped is not None:
             raise self.stopped
+        scope = self._as_sent(scope)
         entered = self._clock()
         body = await read_body(receive)
         method, path = str(scope["method"]).upper(), str(scope["path"])
@@ -211,11 +221,16 @@ class Gatekeeper:
         why = self.ownership.foreign(request.operation, method, body, bool(request.query))
         if why is not None:
             self.not_owned += 1
+            if request.operation is not None:
+                name = request.operation.name
+                self.not_owned_to[name] = self.not_owned_to.get(name, 0) + 1
             raise NotTheRunsOwn(f"{request.label} not sent: {why}")
         if request.write and request.creates:
             self.budget.admit_create(would_create=self._would_create(request))
         for part in (method.encode(), path.encode(), self.ownership.fingerprinted(body)):
             self._fingerprint.update(len(part).to_bytes(8, "big") + part)
+        if request.operation is not None:
+            self.sent_to[request.operation.name] = self.sent_to.get(request.operation.name, 0) + 1
         try:
             answer, lost = await self._exchange(scope, request)
             self.waited = max(0.0, (self.budget.last_sent or entered) - entered)
@@ -225,6 +240,19 @@ class Gatekeeper:
             raise
         await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
         await send({"type": "http.response.body", "body": answer.body})
+
+    def _as_sent(self, scope: Scope) -> Scope:
+        """``scope`` with the headers the API is sent: the target's Host and the gate's User-Agent (not
+        the test transport's ``testclient`` and ``gate.internal``), and the user's --header ones."""
+        replaced = {b"host", b"user-agent"} | {name.lower() for name, _ in self._extra_headers}
+        headers = [(b"host", self._host)]
+        headers += [
+            (bytes(k), bytes(v)) for k, v in scope.get("headers", []) if bytes(k).lower() not in replaced
+        ]
+        if not any(name.lower() == b"user-agent" for name, _ in self._extra_headers):
+            headers.append((b"user-agent", user_agent().encode()))
+        headers += self._extra_headers
+        return {**scope, "headers": headers}
 
     def _would_create(self, request: _Request) -> bool:
         """Whether a conforming API would create something for ``request``."""

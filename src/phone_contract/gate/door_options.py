@@ -8,6 +8,7 @@ Kept apart from the rest of the gate's settings: :class:`DoorSettings` is one fi
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ class DoorSettings:
     request_timeout: float | None = None
     har_path: str | None = None
     created_path: str | None = None
+    # Sent with every request (--header), replacing the gate's own User-Agent where it names one.
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def request_interval(self) -> float:
@@ -57,6 +60,32 @@ def _rate(text: str) -> str:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return text.strip()
+
+
+# Headers each request sets for itself (its body's framing, the target's host) or that carry the run's
+# token: not the user's to set for every request.
+_NOT_SETTABLE = frozenset(
+    {"authorization", "host", "content-length", "content-type", "transfer-encoding", "connection"}
+)
+# A header's name, as HTTP allows it (RFC 9110 token).
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, colon, value = text.partition(":")
+    name, value = name.strip(), value.strip()
+    # Never the value in a message: it may be a credential.
+    if not colon:
+        raise argparse.ArgumentTypeError("not a header like 'NAME: VALUE' (no colon)")
+    if not _HEADER_NAME.fullmatch(name):
+        raise argparse.ArgumentTypeError(f"not a header name: {name[:40]!r}")
+    if name.lower() == "authorization":
+        raise argparse.ArgumentTypeError(f"the token is read from {TOKEN_ENV_VAR} only, not from an argument")
+    if name.lower() in _NOT_SETTABLE:
+        raise argparse.ArgumentTypeError(f"{name} is set by each request itself")
+    if any(ord(char) < 0x20 and char != "\t" for char in value) or not value.isascii():
+        raise argparse.ArgumentTypeError(f"the value of {name} must be printable ASCII")
+    return name, value
 
 
 class _RefuseToken(argparse.Action):
@@ -110,6 +139,18 @@ def configure_door(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="write each number the run created (id, number, workspaceId) as a JSON line, to release them",
     )
+    door.add_argument(
+        "-H",
+        "--header",
+        metavar="'NAME: VALUE'",
+        action="append",
+        type=_header,
+        default=[],
+        help="send this header with every request, e.g. 'X-Request-Source: nightly' or "
+        "'User-Agent: my-ci/1.0' (the gate's own is phone-contract/VERSION); repeatable. A value of a "
+        "credential-like header is redacted from every output; the token is read from "
+        f"{TOKEN_ENV_VAR} only",
+    )
     door.add_argument("--token", nargs="?", action=_RefuseToken, help=argparse.SUPPRESS)
 
 
@@ -123,4 +164,5 @@ def door_settings_from_args(args: argparse.Namespace) -> DoorSettings:
         request_timeout=args.request_timeout,
         har_path=str(args.har.resolve()) if args.har is not None else None,
         created_path=str(args.created.resolve()) if args.created is not None else None,
+        headers=tuple(args.header),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from phone_contract._secrets import TOKEN_ENV_VAR
-from phone_contract._spec import Role
+from phone_contract._spec import Operation, Role
+from phone_contract._words import counted
 from phone_contract.gate.door import Gatekeeper
 
 
@@ -15,7 +16,8 @@ def door_lines(gatekeeper: Gatekeeper) -> list[str]:
     limit = f" of --max-requests {door.max_requests}" if door.max_requests is not None else ""
     pace = f"; paced at {door.rate_limit}" if door.rate_limit else ""
     budget_state = gatekeeper.budget
-    lines = [f"requests: {gatekeeper.requests} sent ({budget_state.write_requests} writes){limit}{pace}"]
+    writes = counted(budget_state.write_requests, "write")
+    lines = [f"requests: {gatekeeper.requests} sent ({writes}){limit}{pace}"]
     budget = gatekeeper.write_budget
     if budget is None:
         lines.append(f"creations: {gatekeeper.creations} (no write budget: in-process mock)")
@@ -26,12 +28,13 @@ def door_lines(gatekeeper: Gatekeeper) -> list[str]:
         )
     if budget_state.withheld:
         lines.append(
-            f"withheld: {budget_state.withheld} valid creates, the rest of the budget kept for "
+            f"withheld: {counted(budget_state.withheld, 'valid create')}, the rest of the budget kept for "
             "writes the contract says must be refused"
         )
     if gatekeeper.not_owned:
         lines.append(
-            f"not sent: {gatekeeper.not_owned} requests that could have changed what the run did not create"
+            f"not sent: {counted(gatekeeper.not_owned, 'request')} that could have changed what the run "
+            "did not create"
         )
     if budget_state.write_budget_reached:
         lines.append(f"write budget reached: later writes were not sent (--write-budget {budget})")
@@ -51,19 +54,49 @@ def door_lines(gatekeeper: Gatekeeper) -> list[str]:
 
 
 def unchecked_reason(gatekeeper: Gatekeeper) -> str | None:
-    """Why a run without failures still says nothing about the contract, if it does not: green needs
-    a valid request with the run's token answered 2xx (and so checked) for a create, else for any."""
+    """Why a run without failures still says nothing about the contract, if it does not.
+
+    Green needs, for every operation the gate knows how to drive (one that creates, updates or lists),
+    a valid request with the run's token answered 2xx, and so checked. Learned operations (their
+    requests unknown) and operations whose effect the spec does not say are judged where they answer,
+    but cannot be required to.
+    """
     answered = gatekeeper.valid_answers
-    creates = [op.name for op in gatekeeper.spec.operations if op.semantics.role is Role.CREATE]
-    if any(answered.get(name) for name in creates) or (not creates and any(answered.values())):
-        return None
+    required = [
+        op
+        for op in gatekeeper.spec.operations
+        if op.semantics.role in (Role.CREATE, Role.UPDATE, Role.LIST) and not op.semantics.learned
+    ]
+    unchecked = [op for op in required if not answered.get(op.name)]
+    if not unchecked:
+        return None if required or any(answered.values()) else _nothing_answered(gatekeeper)
     if gatekeeper.budget_reached and gatekeeper.requests == 0:
         return "no request was sent: the budgets allow none"
-    what = "create" if creates else "request"
+    creates = [op for op in required if op.semantics.role is Role.CREATE]
+    if creates and all(op in unchecked for op in creates):
+        return (
+            f"no valid create was answered 2xx in {counted(gatekeeper.requests, 'request')}, so the "
+            f"contract was not checked: is the token in {TOKEN_ENV_VAR} allowed to use the API?"
+        )
+    return "; ".join(_not_checked(gatekeeper, op) for op in unchecked)
+
+
+def _nothing_answered(gatekeeper: Gatekeeper) -> str:
     return (
-        f"no valid {what} was answered 2xx in {gatekeeper.requests} requests, so the contract was not "
-        f"checked: is the token in {TOKEN_ENV_VAR} allowed to use the API?"
+        f"no valid request was answered 2xx in {counted(gatekeeper.requests, 'request')}, so the "
+        f"contract was not checked: is the token in {TOKEN_ENV_VAR} allowed to use the API?"
     )
+
+
+def _not_checked(gatekeeper: Gatekeeper, operation: Operation) -> str:
+    sent = gatekeeper.sent_to.get(operation.name, 0)
+    refused = gatekeeper.not_owned_to.get(operation.name, 0)
+    why = [f"{counted(sent, 'request')} sent"]
+    if refused:
+        why.append(f"{refused} not sent, as they addressed what the run did not create")
+    if gatekeeper.budget.request_limit_reached:
+        why.append(f"--max-requests {gatekeeper.door.max_requests} reached")
+    return f"{operation.label} was not checked: no valid request of it was answered 2xx ({', '.join(why)})"
 
 
 def save_records(gatekeeper: Gatekeeper) -> None:

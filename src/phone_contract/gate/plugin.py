@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from phone_contract._redact import Redactor
+from phone_contract._words import counted
 from phone_contract.gate import hypothesis_home
 from phone_contract.gate.conformance import ContractBroken, findings_report, install_tally_hook
 from phone_contract.gate.door_errors import TargetUnreachable
@@ -24,7 +25,7 @@ from phone_contract.gate.door_report import door_lines, unchecked_reason
 from phone_contract.gate.lifecycle import LIFECYCLE_CHECKS
 from phone_contract.gate.progress import Progress
 from phone_contract.gate.properties import PROPERTY_CHECKS
-from phone_contract.gate.report import summary
+from phone_contract.gate.report import render_finding, sorted_findings, summary
 from phone_contract.gate.session import GateSession, open_session
 from phone_contract.gate.settings import GateSettings, token_from_env
 
@@ -57,6 +58,11 @@ class GatePlugin:
         self._freeze_heap = freeze_heap
         # What the summary's time is read from: the contract tests' own, injectable for the tests.
         self._clock = clock
+        # Contract tests that failed, and the reports of those that failed for another reason than a
+        # broken contract or a stopped run (an error in the suite itself): shown as they are.
+        self.failed_tests = 0
+        self.suite_errors: list[str] = []
+        self._closing: list[str] | None = None
 
     @classmethod
     def of(cls, config: pytest.Config) -> GatePlugin:
@@ -94,7 +100,8 @@ class GatePlugin:
     def header(self) -> str:
         settings = self.settings
         budget = (
-            f"write budget {settings.write_budget} creations (creates answered 2xx, or whose answer was lost)"
+            f"write budget {counted(settings.write_budget, 'creation')} "
+            "(creates answered 2xx, or whose answer was lost)"
             if settings.live
             else "no write budget (in-process mock)"
         )
@@ -149,6 +156,10 @@ class GatePlugin:
             redactor = self.session.redactor if self.session is not None else Redactor(token_from_env())
             self._stop_if_unreachable(item, call, redactor)
             scrub(report, call, redactor)
+            if report.failed:
+                self.failed_tests += 1
+                if call.excinfo is not None and not _told_by_the_gate(call.excinfo.value):
+                    self.suite_errors.append(f"error in {item.name} ({report.when}):\n{report.longreprtext}")
         return report
 
     def _stop_if_unreachable(
@@ -164,18 +175,45 @@ class GatePlugin:
             item.session.shouldstop = reason
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        # Plain `pytest contract_tests`: pytest's own report, then the gate's summary. The command runs
+        # pytest without its terminal and prints the closing lines itself (gate.suite).
         if self.progress is not None:
             self.progress.stop()
+        if terminalreporter.config.option.collectonly:
+            return
+        for line in self.closing():
+            terminalreporter.write_line(line)
+
+    def closing(self) -> list[str]:
+        """What the run ends with: each failure once, with its final count, then the summary.
+
+        Settles the verdict too: a run that checked nothing has none (:attr:`unreachable`). Empty when
+        no contract test ran (a summary would read as an empty pass) or the run could not go on (its
+        one line says why).
+        """
+        if self._closing is not None:
+            return self._closing
         session = self.session
-        if session is None or terminalreporter.config.option.collectonly:
-            return  # no contract test ran: a summary would read as an empty pass
+        if session is None:
+            self._closing = []
+            return self._closing
+        notes = session.notes()
         # A run that sent nothing, or stopped because it could not go on, has nothing to report missing.
         if session.tally.cases and self.unreachable is None:
             session.note_checks_not_run(PROPERTY_CHECKS | LIFECYCLE_CHECKS)
-            if not terminalreporter.stats.get("failed"):
-                # Green must mean the contract was checked: a pass with no valid create is no pass.
-                self.unreachable = unchecked_reason(session.gatekeeper)
-        for line in summary(
+            unchecked = unchecked_reason(session.gatekeeper)
+            if not self.failed_tests:
+                # Green must mean the contract was checked: a pass that checked nothing of an
+                # operation is no pass.
+                self.unreachable = unchecked
+            elif unchecked is not None:
+                notes.append(f"also: {unchecked}")
+        if self.unreachable is not None:
+            self._closing = []
+            return self._closing
+        blocks = [render_finding(finding) for finding in sorted_findings(session.tally)]
+        lines = [line for block in [*blocks, *self.suite_errors] for line in ["", *block.splitlines()]]
+        lines += summary(
             session.tally,
             target=session.target,
             seed=self.settings.seed,
@@ -183,10 +221,22 @@ class GatePlugin:
             writes=session.gatekeeper.budget.write_requests,
             fingerprint=session.gatekeeper.fingerprint,
             door=door_lines(session.gatekeeper),
-            no_verdict=self.unreachable,
-            notes=session.notes(),
-        ):
-            terminalreporter.write_line(line)
+            notes=notes,
+        )
+        self._closing = lines
+        return lines
+
+    def created_note(self) -> str | None:
+        """For a live run that stopped: what it created before, which may cost money until released."""
+        if self.session is None:
+            return None
+        gatekeeper = self.session.gatekeeper
+        created = len(gatekeeper.created)
+        if not created or gatekeeper.write_budget is None:
+            return None
+        where = gatekeeper.door.created_path
+        listed = f"listed in {where}" if where else "list them with --created PATH, to release them"
+        return f"it created {counted(created, 'resource')} before it stopped ({listed})"
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.progress is not None:
@@ -200,6 +250,11 @@ class GatePlugin:
 
 def _is_gate_test(item: pytest.Item) -> bool:
     return SESSION_FIXTURE in getattr(item, "fixturenames", ())
+
+
+def _told_by_the_gate(error: BaseException) -> bool:
+    """Whether the gate's own lines tell this failure: a broken contract (its findings) or a stopped run."""
+    return bool(contract_messages(error)) or find(error, TargetUnreachable) is not None
 
 
 def contract_messages(error: BaseException) -> list[str]:

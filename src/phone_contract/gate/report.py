@@ -13,6 +13,7 @@ from schemathesis import Case, Response
 
 from phone_contract._http import content_type
 from phone_contract._redact import TOKEN_PLACEHOLDER, Redactor, curl
+from phone_contract._words import counted
 from phone_contract.gate.checks import operation_of
 from phone_contract.gate.tally import Finding, Tally
 from phone_contract.responses import Violation, check_response, shown
@@ -72,6 +73,11 @@ def response_lines(redactor: Redactor, response: Response) -> list[str]:
         f"- response: {response.status_code} {content_type(response) or '(no content type)'}",
         f"    {redactor.body(response.content, limit=600)}",
     ]
+
+
+def sorted_findings(tally: Tally) -> list[Finding]:
+    """The findings in the order every report lists them: by check, operation, place."""
+    return sorted(tally.findings.values(), key=lambda found: (found.check, found.operation, found.where))
 
 
 def render_finding(finding: Finding) -> str:
@@ -136,6 +142,24 @@ def _sent_as_curl(redactor: Redactor, response: Response, public_url: str) -> st
     return curl(redactor, str(request.method), public_url.rstrip("/") + path, headers, body)
 
 
+# How many boundary values a summary names of those not sent; the rest are counted.
+SHOWN_SKIPPED = 6
+
+
+def boundary_lines(tally: Tally) -> list[str]:
+    """What the boundary values covered of each operation, and what the budget made the run skip."""
+    lines = []
+    for label, coverage in tally.boundaries.items():
+        line = f"  boundary values of {label}: {coverage.sent} of {coverage.total} bodies sent"
+        if coverage.skipped:
+            shown = ", ".join(coverage.skipped[:SHOWN_SKIPPED])
+            more = len(coverage.skipped) - SHOWN_SKIPPED
+            line += f"; not sent (the write budget's share for them was spent): {shown}"
+            line += f" and {more} more" if more > 0 else ""
+        lines.append(line)
+    return lines
+
+
 def summary(
     tally: Tally,
     *,
@@ -145,14 +169,13 @@ def summary(
     writes: int,
     fingerprint: str,
     door: Sequence[str] = (),
-    no_verdict: str | None = None,
     notes: list[str] | None = None,
 ) -> list[str]:
     """The closing lines of every run."""
     lines = [
         "",
         f"phone-contract gate summary - target: {target}",
-        f"  cases run: {tally.cases}; requests sent: {requests} ({writes} writes); "
+        f"  cases run: {tally.cases}; requests sent: {requests} ({counted(writes, 'write')}); "
         f"time: {tally.seconds:.1f}s; seed: {seed}; request fingerprint: {fingerprint}",
         *table(tally),
     ]
@@ -161,20 +184,17 @@ def summary(
         lines.append(f"  failures: {tally.failures} in {groups} (check, operation, where: count)")
         lines += [
             f"    {finding.check}, {finding.operation}, {finding.where}: {finding.count}"
-            for finding in sorted(
-                tally.findings.values(), key=lambda found: (found.check, found.operation, found.where)
-            )
+            for finding in sorted_findings(tally)
         ]
     if tally.drift_allowed:
         fields = json.dumps(sorted(tally.drift_allowed))
         lines.append(f"  drift (allowed by --allow-undocumented): the API has grown: {fields}")
     lines += [f"  not run: {name}: {why}" for name, why in sorted(tally.not_run.items())]
+    lines += boundary_lines(tally)
     lines += door
     lines += [f"  {note}" for note in notes or []]
     failed = sorted(name for name, count in tally.failed.items() if count)
     verdict = f"contract broken: {', '.join(failed)}" if failed else "no check failed"
-    if no_verdict is not None:
-        verdict = f"no verdict: {no_verdict}"
     lines.append(f"  result: {verdict}")
     if tally.drift:
         lines.append("  drift to act on (update the spec, or fix the API):")

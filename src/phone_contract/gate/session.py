@@ -25,6 +25,7 @@ from phone_contract._secrets import (
     REDACTED,
     SECRET_KEYS,
     TOKEN_ENV_VAR,
+    is_credential_header,
 )
 from phone_contract._spec import Operation, Role, Spec, load_spec
 from phone_contract.gate import checks as gate_checks
@@ -197,6 +198,9 @@ def open_session(settings: GateSettings) -> GateSession:
     else:
         token = token_from_env() or DEFAULT_TOKEN
     redactor = Redactor(token)
+    for name, value in settings.door.headers:
+        if is_credential_header(name):
+            redactor.add(value)  # a key given with --header is as secret as the token
     forwarder: Forwarder | None = None
     upstream: ASGIApp
     if settings.base_url is not None:

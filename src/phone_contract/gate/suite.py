@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import sys
-from collections.abc import Generator
+from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
@@ -26,21 +30,25 @@ def suite_path() -> Path:
 
 
 def pytest_args(*, fail_fast: bool = False) -> list[str]:
+    suite = suite_path()
     args = [
-        str(suite_path()),
-        "-q",
-        "--tb=short",
-        # No "short test summary": the gate's own summary names every failed check and group.
-        "-rN",
+        str(suite),
+        # The gate's pytest session is its own: no configuration file of the directory it runs in
+        # (a project's addopts, strict options or plugins settings) reaches it.
+        "-c",
+        os.devnull,
+        "--rootdir",
+        str(suite.parent),
+        # The gate tells the run itself (its header, each failure once, its summary; or, when it
+        # could not run, only why): pytest's page of test names, letters and counts says nothing more.
+        "-p",
+        "no:terminal",
         # The gate writes only what it is asked to: no .pytest_cache in the user's directory.
         "-p",
         "no:cacheprovider",
         # Assertion rewriting of every schemathesis module costs seconds per run when bytecode
         # cannot be cached (PYTHONDONTWRITEBYTECODE); the suite's reports do not need it.
         "--assert=plain",
-        # No "[ 80%]" at the end of an empty line: the gate's own progress says how far the run is.
-        "-o",
-        "console_output_style=classic",
     ]
     if find_spec("pytest_timeout") is not None:
         # A thorough run may take longer than a unit test's timeout; requests have their own.
@@ -55,20 +63,44 @@ def run_suite(settings: GateSettings, junit_xml: Path | None, *, freeze_heap: bo
     # (hypothesis' pytest plugin reads local constants while collecting).
     home = hypothesis_home.make_private_home()
     try:
-        plugin = GatePlugin(settings, progress=progress_for(settings), home=home, freeze_heap=freeze_heap)
-        with hypothesis_home.used(home):
-            status = pytest.main(pytest_args(fail_fast=settings.fail_fast), plugins=[plugin, NoLetters()])
+        with console_stderr() as stderr:
+            plugin = GatePlugin(
+                settings,
+                progress=None if settings.quiet else Progress(stderr),
+                home=home,
+                freeze_heap=freeze_heap,
+            )
+            print(plugin.header(), flush=True)
+            with hypothesis_home.used(home):
+                status = pytest.main(pytest_args(fail_fast=settings.fail_fast), plugins=[plugin])
     finally:
         hypothesis_home.remove(home)
+    closing = plugin.closing()
     if junit_xml is not None and plugin.session is not None:
         # One test case per check and per failure group (not pytest's three test functions).
         session = plugin.session
         from phone_contract.gate.junit import write_junit  # noqa: PLC0415 - only when asked for
 
         write_junit(junit_xml, session.tally, redactor=session.redactor, stopped=plugin.unreachable)
-    if settings.door.har_path and plugin.session is not None:
+    for line in closing:
+        print(line)
+    if settings.door.har_path and plugin.session is not None and plugin.unreachable is None:
         print_coverage(plugin.session, Path(settings.door.har_path))
     return exit_status(plugin, status)
+
+
+@contextlib.contextmanager
+def console_stderr() -> Iterator[TextIO]:
+    """The process's own stderr, which pytest's capturing of file descriptor 2 does not reach: the
+    progress lines are for the person or CI log watching the run, while it runs. A stream without a
+    descriptor (a test's replacement of ``sys.stderr``) is used as it is."""
+    try:
+        descriptor = os.dup(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        yield sys.stderr
+        return
+    with os.fdopen(descriptor, "w", buffering=1, encoding="utf-8", errors="replace") as stream:
+        yield stream
 
 
 def print_coverage(session: GateSession, har: Path) -> None:
@@ -85,27 +117,13 @@ def print_coverage(session: GateSession, har: Path) -> None:
         print(f"  {line}")
 
 
-class NoLetters:
-    """pytest's letters ("...u.") say nothing a reader of the gate can use: its progress line and its
-    summary name every check. The categories stay, so pytest's last line still counts the tests."""
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_report_teststatus(
-        self,
-    ) -> Generator[None, tuple[str, str, str] | None, tuple[str, str, str] | None]:
-        status = yield
-        return (status[0], "", "") if status else status
-
-
-def progress_for(settings: GateSettings) -> Progress | None:
-    """The run's sign of life on stderr (live on a terminal, a line every few seconds otherwise); -q: none."""
-    return None if settings.quiet else Progress()
-
-
 def exit_status(plugin: GatePlugin, status: int | pytest.ExitCode) -> int:
     """The shared exit status for what the run saw, read from its plugin and pytest's status."""
     if plugin.unreachable is not None:
         print(f"phone-contract gate: error: {plugin.unreachable}", file=sys.stderr)
+        created = plugin.created_note()
+        if created is not None:
+            print(f"phone-contract gate: {created}", file=sys.stderr)
         return Exit.CANNOT_RUN
     if status == pytest.ExitCode.OK:
         return Exit.OK

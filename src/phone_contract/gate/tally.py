@@ -37,6 +37,15 @@ class DriftNote:
 
 
 @dataclass
+class BoundaryCoverage:
+    """How many of an operation's boundary-value bodies were sent, and which were not."""
+
+    sent: int
+    total: int
+    skipped: list[str]
+
+
+@dataclass
 class Tally:
     """Per-check outcomes, cases run, failures and drift seen; one per run."""
 
@@ -48,6 +57,8 @@ class Tally:
     not_run: dict[str, str] = field(default_factory=dict)
     findings: dict[tuple[str, str, str], Finding] = field(default_factory=dict)
     drift: dict[tuple[str, str], DriftNote] = field(default_factory=dict)
+    # By operation label: the boundary values sent first (gate.boundaries), and those left out.
+    boundaries: dict[str, BoundaryCoverage] = field(default_factory=dict)
     # Time spent in the gate's own tests (a test session may run other tests around them).
     seconds: float = 0.0
 

@@ -11,7 +11,7 @@ from typing import Any
 from phone_contract._exit import UsageError
 from phone_contract._http import header, media_type
 from phone_contract._redact import Redactor
-from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED
+from phone_contract._secrets import REDACTED, is_credential_header
 from phone_contract._spec import JSON
 from phone_contract.coverage import NOT_JSON, parse_json
 from phone_contract.har import Exchange, read_har
@@ -77,7 +77,7 @@ def redactor_for(observations: Sequence[Observation]) -> Redactor:
     redactor = Redactor()
     for observation in observations:
         for name, value in observation.exchange.request_headers:
-            if name.lower() in CREDENTIAL_HEADERS:
+            if is_credential_header(name):
                 credential = value.strip().partition(" ")[2].strip() or value.strip()
                 if credential != REDACTED:
                     redactor.add(credential)

@@ -12,7 +12,7 @@ from typing import Any
 
 from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
-from phone_contract._secrets import CREDENTIAL_HEADERS, REDACTED, SECRET_KEYS
+from phone_contract._secrets import REDACTED, SECRET_KEYS, is_credential_header
 from phone_contract._spec import JSON, Operation, Spec
 from phone_contract.coverage import NOT_JSON, of_operation, on_path
 from phone_contract.learn.change import Finding
@@ -88,9 +88,7 @@ def _envelope(operation: Operation, schema: Mapping[str, Any]) -> set[str]:
 
 
 def _secret(observation: Observation, redactor: Redactor) -> str | None:
-    headers = [
-        (n, v) for n, v in observation.exchange.response_headers if n.lower() not in CREDENTIAL_HEADERS
-    ]
+    headers = [(n, v) for n, v in observation.exchange.response_headers if not is_credential_header(n)]
     for name, value in headers:
         if redactor.content(value) != value or REDACTED in value:
             return f"header {name}"
