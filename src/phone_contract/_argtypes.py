@@ -53,3 +53,20 @@ def _float(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
     return value
+
+
+_DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def duration(text: str) -> float:
+    """Seconds, from ``90``, ``90s``, ``15m`` or ``1h``."""
+    stripped = text.strip().lower()
+    unit = stripped[-1:] if stripped[-1:] in _DURATION_UNITS else "s"
+    number = stripped[:-1] if stripped[-1:] in _DURATION_UNITS else stripped
+    try:
+        value = float(number) * _DURATION_UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a duration like 600, 90s, 15m or 1h: {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value

@@ -11,7 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from phone_contract.gate.door_errors import RequestLimitReached, WriteBudgetExhausted, WriteWithheld
+from phone_contract.gate.door_errors import (
+    RequestLimitReached,
+    TimeLimitReached,
+    WriteBudgetExhausted,
+    WriteWithheld,
+)
 
 # Of the write budget, the share kept for writes the contract says the API must refuse.
 REFUSED_WRITES_RESERVE = 0.1
@@ -25,6 +30,7 @@ class Budget:
         write_budget: int | None,
         *,
         max_requests: int | None = None,
+        max_duration: float | None = None,
         interval: float = 0.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -44,11 +50,20 @@ class Budget:
         self.write_budget_reached = False
         self.request_limit_reached = False
         self.last_sent: float | None = None
+        # The run's time limit counts from here (the session opens as the first contract test starts).
+        self.max_duration = max_duration
+        self.started = clock()
+        self.time_limit_reached = False
 
     @property
     def reached(self) -> bool:
         """Whether a budget stopped the run: later cases are not sent."""
-        return self.write_budget_reached or self.request_limit_reached
+        return self.write_budget_reached or self.request_limit_reached or self.time_limit_reached
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the run may send nothing more at all (the request or time limit)."""
+        return self.request_limit_reached or self.time_limit_reached
 
     def can_create(self, count: int) -> bool:
         """Whether ``count`` more creations fit in the write budget."""
@@ -75,6 +90,9 @@ class Budget:
         if self.max_requests is not None and self.requests >= self.max_requests:
             self.request_limit_reached = True
             raise RequestLimitReached(f"--max-requests {self.max_requests} reached")
+        if self.max_duration is not None and self._clock() - self.started >= self.max_duration:
+            self.time_limit_reached = True
+            raise TimeLimitReached(f"--max-duration {self.max_duration:g} s reached")
         if self.interval and self.last_sent is not None:
             pause = self.last_sent + self.interval - self._clock()
             if pause > 0:

@@ -142,8 +142,8 @@ def send_and_check(session: GateSession, case: Case[Any], *, prepared: bool = Fa
     operation = operation_of(case)
     creates = operation is not None and operation.semantics.role is Role.CREATE
     budget = session.gatekeeper.budget
-    if budget.request_limit_reached or session.failed_fast or (creates and budget.write_budget_reached):
-        # The request limit (or --fail-fast) stopped the run; a spent write budget, its creates only
+    if budget.stopped or session.failed_fast or (creates and budget.write_budget_reached):
+        # The request or time limit (or --fail-fast) stopped the run; a spent write budget, its creates only
         # (updates of the run's own and reads still go). The summary says so.
         return None
     session.tally.cases += 1

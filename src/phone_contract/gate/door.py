@@ -37,6 +37,7 @@ from phone_contract.gate.created import CreatedResources
 from phone_contract.gate.door_errors import (
     AnswerLost,
     APIUnavailable,
+    LatencyBreached,
     NotTheRunsOwn,
     RateLimited,
     RequestLimitReached,
@@ -60,6 +61,10 @@ class Recorder(Protocol):
 
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# Answers of one operation slower than --max-response-time that establish the breach: max_response_time
+# has failed that often, and every later case would only wait as long to fail it again.
+LATENCY_BREACH_ESTABLISHED = 3
 
 
 @dataclass
@@ -142,6 +147,7 @@ class Gatekeeper:
         self.budget = Budget(
             write_budget,
             max_requests=self.door.max_requests,
+            max_duration=self.door.max_duration,
             interval=self.door.request_interval,
             sleep=sleep,
             clock=clock,
@@ -151,6 +157,10 @@ class Gatekeeper:
         self.not_owned_to: dict[str, int] = {}
         # Requests sent (first attempts), by operation.
         self.sent_to: dict[str, int] = {}
+        # Answers slower than --max-response-time, by operation; the operations with a breach
+        # established, and how many of their later requests were then not sent.
+        self.slow_answers: dict[str, int] = {}
+        self.not_sent_slow: dict[str, int] = {}
         # 2xx answers to a valid request with the run's token, by operation: "the contract was checked".
         self.valid_answers: dict[str, int] = {}
         # Seconds the last request spent in the door before its answered attempt (pacing, waits,
@@ -218,6 +228,10 @@ class Gatekeeper:
             query=bytes(scope.get("query_string", b"")),
         )
         self._learn_secrets(body)
+        if request.operation is not None and self._breached(request.operation):
+            name = request.operation.name
+            self.not_sent_slow[name] = self.not_sent_slow.get(name, 0) + 1
+            raise LatencyBreached(f"{request.label} not sent: its answers are established as too slow")
         why = self.ownership.foreign(request.operation, method, body, bool(request.query))
         if why is not None:
             self.not_owned += 1
@@ -253,6 +267,15 @@ class Gatekeeper:
             headers.append((b"user-agent", user_agent().encode()))
         headers += self._extra_headers
         return {**scope, "headers": headers}
+
+    def _breached(self, operation: Operation) -> bool:
+        return self.slow_answers.get(operation.name, 0) >= LATENCY_BREACH_ESTABLISHED
+
+    def _note_latency(self, request: _Request, elapsed: float) -> None:
+        limit = self.door.slow_after
+        if limit is not None and request.operation is not None and elapsed > limit:
+            name = request.operation.name
+            self.slow_answers[name] = self.slow_answers.get(name, 0) + 1
 
     def _would_create(self, request: _Request) -> bool:
         """Whether a conforming API would create something for ``request``."""
@@ -323,7 +346,9 @@ class Gatekeeper:
         except AttemptLost as failure:
             self._record(scope, request, started, time.perf_counter() - began, comment, failure=str(failure))
             raise
-        self._record(scope, request, started, time.perf_counter() - began, comment, answer=answer)
+        elapsed = time.perf_counter() - began
+        self._record(scope, request, started, elapsed, comment, answer=answer)
+        self._note_latency(request, elapsed)
         return answer
 
     def _record(

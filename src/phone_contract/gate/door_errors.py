@@ -24,6 +24,15 @@ class RequestLimitReached(CaseWithdrawn):
     """The run has sent ``--max-requests`` requests; no more are sent."""
 
 
+class TimeLimitReached(CaseWithdrawn):
+    """The run has used its ``--max-duration``: no more requests are sent; it reports what it found."""
+
+
+class LatencyBreached(CaseWithdrawn):
+    """An operation answered slower than ``--max-response-time`` often enough to establish it: its
+    later cases are not sent (the breach is reported; more slow answers would only cost time)."""
+
+
 class NotTheRunsOwn(CaseWithdrawn):
     """A request that could change a resource the run did not create was not sent.
 

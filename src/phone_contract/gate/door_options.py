@@ -39,6 +39,11 @@ class DoorSettings:
     created_path: str | None = None
     # Sent with every request (--header), replacing the gate's own User-Agent where it names one.
     headers: tuple[tuple[str, str], ...] = ()
+    # Seconds the run may take (--max-duration): after them, no request is sent; None: no limit.
+    max_duration: float | None = None
+    # Answers slower than this breach the contract (the run's --max-response-time, set by the
+    # session); None: the door does not judge latency.
+    slow_after: float | None = None
 
     @property
     def request_interval(self) -> float:
@@ -120,6 +125,13 @@ def configure_door(parser: argparse.ArgumentParser) -> None:
         "(default: no limit)",
     )
     door.add_argument(
+        "--max-duration",
+        metavar="TIME",
+        type=argtypes.duration,
+        help="the run's time limit, e.g. 600, 90s, 15m (a CI job's own limit, less a margin): then it "
+        "stops sending, reports what it found, and exits by that (default: none)",
+    )
+    door.add_argument(
         "--request-timeout",
         metavar="SECONDS",
         type=argtypes.positive_float,
@@ -165,4 +177,5 @@ def door_settings_from_args(args: argparse.Namespace) -> DoorSettings:
         har_path=str(args.har.resolve()) if args.har is not None else None,
         created_path=str(args.created.resolve()) if args.created is not None else None,
         headers=tuple(args.header),
+        max_duration=args.max_duration,
     )

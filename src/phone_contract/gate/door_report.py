@@ -40,6 +40,17 @@ def door_lines(gatekeeper: Gatekeeper) -> list[str]:
         lines.append(f"write budget reached: later writes were not sent (--write-budget {budget})")
     if budget_state.request_limit_reached:
         lines.append(f"--max-requests {door.max_requests} reached: later cases were not sent")
+    if budget_state.time_limit_reached:
+        lines.append(
+            f"stopped at the time limit (--max-duration {door.max_duration:g} s): later cases were not sent"
+        )
+    for name, skipped in gatekeeper.not_sent_slow.items():
+        operation = gatekeeper.spec.find_operation(name)
+        label = operation.label if operation is not None else name
+        lines.append(
+            f"{label}: {gatekeeper.slow_answers[name]} answers slower than {door.slow_after:g} s "
+            f"(max_response_time) establish the breach: {counted(skipped, 'later request')} not sent"
+        )
     transient = gatekeeper.transients.summary()
     if transient is not None:
         lines.append(transient)
@@ -96,6 +107,8 @@ def _not_checked(gatekeeper: Gatekeeper, operation: Operation) -> str:
         why.append(f"{refused} not sent, as they addressed what the run did not create")
     if gatekeeper.budget.request_limit_reached:
         why.append(f"--max-requests {gatekeeper.door.max_requests} reached")
+    if gatekeeper.budget.time_limit_reached:
+        why.append(f"--max-duration {gatekeeper.door.max_duration:g} s reached")
     return f"{operation.label} was not checked: no valid request of it was answered 2xx ({', '.join(why)})"
 
 

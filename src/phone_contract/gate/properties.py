@@ -148,7 +148,22 @@ def boundary_values(session: GateSession, operation: Operation) -> None:
             sent.append(boundary)
     if found:
         skipped = [boundary.label for boundary in found if boundary not in sent]
-        session.tally.boundaries[operation.label] = BoundaryCoverage(len(sent), len(found), skipped)
+        session.tally.boundaries[operation.label] = BoundaryCoverage(
+            len(sent), len(found), skipped, _why_not_sent(session, operation)
+        )
+
+
+def _why_not_sent(session: GateSession, operation: Operation) -> str:
+    gatekeeper = session.gatekeeper
+    if gatekeeper.not_sent_slow.get(operation.name):
+        return "its answers were established as too slow"
+    if gatekeeper.budget.time_limit_reached:
+        return "the time limit (--max-duration) came first"
+    if gatekeeper.budget.request_limit_reached:
+        return "--max-requests came first"
+    if session.failed_fast:
+        return "--fail-fast stopped the run"
+    return "the write budget's share for them was spent"
 
 
 def _at(body: Any, path: tuple[str | int, ...]) -> Any:

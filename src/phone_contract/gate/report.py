@@ -154,7 +154,7 @@ def boundary_lines(tally: Tally) -> list[str]:
         if coverage.skipped:
             shown = ", ".join(coverage.skipped[:SHOWN_SKIPPED])
             more = len(coverage.skipped) - SHOWN_SKIPPED
-            line += f"; not sent (the write budget's share for them was spent): {shown}"
+            line += f"; not sent ({coverage.why}): {shown}"
             line += f" and {more} more" if more > 0 else ""
         lines.append(line)
     return lines

@@ -6,6 +6,7 @@ it (a fixture), never at import; the tests, the checks' bookkeeping and the repo
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import uuid
@@ -226,7 +227,8 @@ def open_session(settings: GateSettings) -> GateSession:
         budget,
         spec=spec,
         ownership=Ownership(spec, rng),
-        door=settings.door,
+        # The door stops paying for a latency breach once it is established (gate.door).
+        door=dataclasses.replace(settings.door, slow_after=settings.max_response_time),
         token=token,
         base_url=public_url,
         ids_pinned=not settings.live or bool(pinned),

@@ -43,6 +43,8 @@ class BoundaryCoverage:
     sent: int
     total: int
     skipped: list[str]
+    # Why those were not sent, in words ("the write budget's share for them was spent").
+    why: str = ""
 
 
 @dataclass
