@@ -7,8 +7,6 @@ mock). Nothing is built at import: the tests receive the session through these f
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from phone_contract.gate.plugin import GatePlugin
@@ -22,8 +20,3 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def gate(pytestconfig: pytest.Config) -> GateSession:
     return GatePlugin.of(pytestconfig).open()
-
-
-@pytest.fixture(scope="session")
-def gate_schema(gate: GateSession) -> Any:
-    return gate.schema

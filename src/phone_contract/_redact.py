@@ -54,10 +54,11 @@ class Redactor:
 
     def add(self, secret: str) -> None:
         """A credential: scrubbed wherever it appears."""
+        # New sets, never changed in place: other threads may be scrubbing with the old ones.
         if secret:
-            self._known.add(secret)
+            self._known = self._known | {secret}
         if len(secret) >= MIN_SCRUBBED_LENGTH:
-            self._credentials |= _written_forms(secret)
+            self._credentials = self._credentials | _written_forms(secret)
 
     def knows(self, value: str) -> bool:
         """Whether ``value`` is a credential this redactor was given, or holds a secret it scrubs."""
@@ -67,7 +68,7 @@ class Redactor:
         """Remember every password in a request body, so echoes of it are scrubbed too."""
         for value in _secret_values(body):
             if len(value) >= MIN_SCRUBBED_LENGTH:
-                self._passwords |= _written_forms(value)
+                self._passwords = self._passwords | _written_forms(value)
 
     def text(self, text: str) -> str:
         """Text the toolkit composes (a report, a summary line): credentials go wherever they are,

@@ -19,7 +19,7 @@ import pytest
 
 from phone_contract._redact import Redactor
 from phone_contract._spec import load_spec
-from phone_contract.gate.door import Gatekeeper
+from phone_contract.gate.door import WAITED_HEADER, Gatekeeper
 from phone_contract.gate.door_errors import (
     AnswerLost,
     APIUnavailable,
@@ -65,9 +65,13 @@ class Door:
     gatekeeper: Gatekeeper
     waits: list[float]
     sent: list[str]
+    # What the door said it kept the last request before its answered attempt (its own header).
+    waited: float = 0.0
 
     def post(self, body: Any = EXAMPLE, headers: dict[str, str] | None = None, method: str = "POST") -> int:
-        return asyncio.run(_call(self.gatekeeper, method, body, AUTH if headers is None else headers))
+        response = asyncio.run(_call(self.gatekeeper, method, body, AUTH if headers is None else headers))
+        self.waited = float(response.headers.get(WAITED_HEADER.decode(), 0.0))
+        return response.status_code
 
     def post_many(self, count: int, *, fresh: bool = False) -> None:
         """``count`` creates, each of a new number when ``fresh``."""
@@ -75,12 +79,11 @@ class Door:
             self.post({**EXAMPLE, "number": f"+1415555{index:04d}"} if fresh else EXAMPLE)
 
 
-async def _call(app: Gatekeeper, method: str, body: Any, headers: dict[str, str]) -> int:
+async def _call(app: Gatekeeper, method: str, body: Any, headers: dict[str, str]) -> httpx.Response:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gate") as client:
         content = json.dumps(body).encode() if body is not None else b""
-        response = await client.request(method, "/phone-numbers", content=content, headers=headers)
-        return response.status_code
+        return await client.request(method, "/phone-numbers", content=content, headers=headers)
 
 
 def _door(script: list[Script], *, budget: int | None = None, door: DoorSettings | None = None) -> Door:
@@ -101,7 +104,7 @@ def _door(script: list[Script], *, budget: int | None = None, door: DoorSettings
 
     forwarder = Forwarder(API, timeout=5.0, transport=httpx.MockTransport(handler))
 
-    def sleep(seconds: float) -> None:
+    async def sleep(seconds: float) -> None:
         waits.append(seconds)
         now[0] += seconds
 
@@ -226,7 +229,7 @@ def test_a_refused_connection_sent_nothing() -> None:
 def test_the_wait_is_not_the_apis_response_time() -> None:
     door = _door([(503, {"Retry-After": "2"}), 201])
     door.post()
-    assert door.gatekeeper.waited == 2.0
+    assert door.waited == 2.0  # said to the contract tests, which take it off the answer's time
 
 
 def test_a_failed_dns_lookup_is_no_blip_to_retry() -> None:
@@ -310,7 +313,7 @@ def test_the_rate_limit_spaces_requests() -> None:
     for _ in range(3):
         door.post()
     assert door.waits == [0.25, 0.25]
-    assert door.gatekeeper.waited == 0.25  # the pause is the gate's time, not the API's
+    assert door.waited == 0.25  # the pause is the gate's time, not the API's
 
 
 # --- the first answers of a misconfigured run -----------------------------------------------------

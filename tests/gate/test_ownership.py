@@ -8,7 +8,6 @@ body that still would.
 from __future__ import annotations
 
 import json
-import random
 from typing import Any
 
 from hypothesis import given
@@ -35,7 +34,7 @@ JSON_VALUES = st.recursive(
 
 
 def _owning() -> Ownership:
-    ownership = Ownership(SPEC, random.Random(1))  # noqa: S311 (a seeded draw, to repeat)
+    ownership = Ownership(SPEC, seed=1)
     answer = {"success": True, "data": {"result": {"phoneNumber": {"id": OWN, "workspaceId": WORKSPACE}}}}
     ownership.note_answer(CREATE, json.dumps(answer).encode())
     return ownership

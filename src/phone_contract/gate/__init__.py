@@ -7,7 +7,7 @@ Modules, from the command down:
   back from it.
 - ``settings``: what a run is asked to do (``GateSettings``); the plugin carries them to the suite.
 - ``session``: one run's target, schemathesis schemas, checks and secrets, opened by the suite's
-  fixtures (``gate``, ``gate_schema``) when the first contract test runs.
+  fixture (``gate``) when the first contract test runs.
 - ``door``: the door every request passes (``Gatekeeper``: budgets, pace, retries, records, the
   ownership rule of ``ownership``), ``door_errors`` (why it refused or stopped) and ``forwarder`` (the
   live API's transport); beside them ``door_options`` (its settings and options), ``transient`` (what is

@@ -107,6 +107,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         f"(default {DEFAULT_WRITE_BUDGET})",
     )
     run.add_argument(
+        "-w",
+        "--workers",
+        metavar="N",
+        type=_workers,
+        default=1,
+        help="units of work to run at once (each phase of each operation, each property), as "
+        "schemathesis' --workers; the requests of a seed, the budgets and the pace stay exact. For a "
+        f"live API whose answers take 100 ms or more, 4-8 (default 1, at most {MAX_WORKERS})",
+    )
+    run.add_argument(
         "--allow-undocumented",
         action="store_true",
         help="report response fields the spec does not document, without failing",
@@ -214,6 +224,7 @@ def settings_from_args(args: argparse.Namespace) -> GateSettings:
         served_methods=tuple(sorted(set(args.served_method))),
         fail_fast=args.fail_fast,
         quiet=args.quiet,
+        workers=args.workers,
         door=door_settings_from_args(args),
         **_pinned_ids(args),
     )
@@ -357,6 +368,17 @@ def _check_reachable(base_url: str, headers: tuple[tuple[str, str], ...], sent: 
 # What schemathesis' unsupported_method may probe (its coverage phase's default methods). Not read
 # from schemathesis here: importing it costs every sub-command a second; a test keeps the two equal.
 PROBED_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT", "QUERY", "TRACE")
+
+
+# A CI job's API is not a load test's target: more units at once than this only add contention.
+MAX_WORKERS = 16
+
+
+def _workers(text: str) -> int:
+    value = argtypes.positive_int(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_WORKERS}, not {value}")
+    return value
 
 
 def _served_method(text: str) -> str:

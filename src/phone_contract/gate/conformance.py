@@ -22,6 +22,7 @@ from phone_contract._http import content_type
 from phone_contract._spec import Operation, Role
 from phone_contract.gate import drift
 from phone_contract.gate.checks import CheckFailed, operation_of, probe_violations, response_drift
+from phone_contract.gate.door import WAITED_HEADER
 from phone_contract.gate.door_errors import CaseWithdrawn
 from phone_contract.gate.pinning import pin_identities
 from phone_contract.gate.report import render_failure, render_finding, schema_violations
@@ -51,9 +52,11 @@ def install_tally_hook(session: GateSession) -> None:
             session.tally.drift_allowed.update(response_drift(response, operation))
 
     def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
-        # A live answer's time is the API's own: pacing and waiting out transient answers is the gate's.
-        if session.gatekeeper.waited:
-            response.elapsed = max(0.0, response.elapsed - session.gatekeeper.waited)
+        # A live answer's time is the API's own: pacing and waiting out transient answers is the
+        # gate's, which the door says in a header of its own (taken off before any check sees it).
+        waited = response.headers.pop(WAITED_HEADER.decode(), None)
+        if waited:
+            response.elapsed = max(0.0, response.elapsed - float(waited[0]))
 
     for schema in (session.schema, *session.deep_schemas.values()):
         schema.hook(after_validate)
@@ -146,10 +149,10 @@ def send_and_check(session: GateSession, case: Case[Any], *, prepared: bool = Fa
         # The request or time limit (or --fail-fast) stopped the run; a spent write budget, its creates only
         # (updates of the run's own and reads still go). The summary says so.
         return None
-    session.tally.cases += 1
+    session.tally.count_case()
     if not prepared:
         prepare(session, case)
-    kwargs: dict[str, Any] = {"base_url": GATE_ORIGIN, "headers": session.auth_headers}
+    kwargs: dict[str, Any] = {"base_url": GATE_ORIGIN, "headers": session.request_headers}
     checks = session.checks
     if session.auth_enforced or (creates and not session.gatekeeper.can_create(1 + IGNORED_AUTH_WRITES)):
         # ignored_auth re-sends a created resource without and with a wrong token: two more creations.
@@ -162,12 +165,13 @@ def send_and_check(session: GateSession, case: Case[Any], *, prepared: bool = Fa
         checks = [check for check in checks if check.__name__ not in JUDGE_REQUESTS]
     probes = ScenarioRecorder(label=case.operation.label)
     try:
-        response = case.call(**kwargs)
+        with session.lanes.waiting():
+            response = case.call(**kwargs)
     except CaseWithdrawn:
         return None
     try:
         case.validate_response(
-            response, checks=checks, headers=session.auth_headers, transport_kwargs=kwargs, recorder=probes
+            response, checks=checks, headers=session.request_headers, transport_kwargs=kwargs, recorder=probes
         )
     except CaseWithdrawn:
         return response

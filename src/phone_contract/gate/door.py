@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+import anyio
+
 from phone_contract._redact import Redactor
 from phone_contract._spec import Operation, Role, Spec
 from phone_contract._version import user_agent
@@ -43,6 +45,7 @@ from phone_contract.gate.door_errors import (
     RequestLimitReached,
     RunMisconfigured,
     TargetUnreachable,
+    TimeLimitReached,
 )
 from phone_contract.gate.door_options import DoorSettings
 from phone_contract.gate.misconfiguration import FirstAnswers
@@ -61,6 +64,11 @@ class Recorder(Protocol):
 
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# The lane a request belongs to (gate.lanes), set by the contract tests and never sent on; and the
+# seconds the door kept a request before its answered attempt, added to the answer it relays back.
+LANE_HEADER = b"x-phone-contract-lane"
+WAITED_HEADER = b"x-phone-contract-waited"
 
 # Answers of one operation slower than --max-response-time that establish the breach: max_response_time
 # has failed that often, and every later case would only wait as long to fail it again.
@@ -128,7 +136,7 @@ class Gatekeeper:
         token: str | None = None,
         base_url: str = "",
         ids_pinned: bool = True,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._upstream = upstream
@@ -149,7 +157,6 @@ class Gatekeeper:
             max_requests=self.door.max_requests,
             max_duration=self.door.max_duration,
             interval=self.door.request_interval,
-            sleep=sleep,
             clock=clock,
         )
         # Requests that could have changed what the run does not own, not sent (all, and by operation).
@@ -163,13 +170,11 @@ class Gatekeeper:
         self.not_sent_slow: dict[str, int] = {}
         # 2xx answers to a valid request with the run's token, by operation: "the contract was checked".
         self.valid_answers: dict[str, int] = {}
-        # Seconds the last request spent in the door before its answered attempt (pacing, waits,
-        # failed attempts): the gate's time, not the API's.
-        self.waited = 0.0
         self.transients = Transients()
         self.created = CreatedResources()
         self.first_answers = FirstAnswers(base_url, spec.base_path, ids_pinned=ids_pinned)
-        self._fingerprint = hashlib.sha256()
+        # The digest of each lane's requests (gate.lanes): lanes run at once, each in its own order.
+        self._fingerprints: dict[str, Any] = {}
         # Why the run stopped, once it has: no further request is sent (hypothesis replays a
         # failing example once, and a stopped run must not reach the API again).
         self.stopped: TargetUnreachable | None = None
@@ -204,8 +209,15 @@ class Gatekeeper:
 
     @property
     def fingerprint(self) -> str:
-        """Digest of every request's method, path and body, in order: equal runs, equal digests."""
-        return self._fingerprint.hexdigest()[:16]
+        """Digest of every request's method, path and body, in order within each lane: equal runs,
+        equal digests, however many lanes ran at once."""
+        lanes = sorted(self._fingerprints.items())
+        if len(lanes) == 1 and not lanes[0][0]:
+            return str(lanes[0][1].hexdigest()[:16])
+        combined = hashlib.sha256()
+        for lane, digest in lanes:
+            combined.update(f"{lane}\n{digest.hexdigest()}\n".encode())
+        return combined.hexdigest()[:16]
 
     # --- the door ---------------------------------------------------------------------------------
 
@@ -215,6 +227,7 @@ class Gatekeeper:
             return
         if self.stopped is not None:
             raise self.stopped
+        lane = _header(scope, LANE_HEADER) or ""
         scope = self._as_sent(scope)
         entered = self._clock()
         body = await read_body(receive)
@@ -239,26 +252,36 @@ class Gatekeeper:
                 name = request.operation.name
                 self.not_owned_to[name] = self.not_owned_to.get(name, 0) + 1
             raise NotTheRunsOwn(f"{request.label} not sent: {why}")
-        if request.write and request.creates:
+        admitted = request.write and request.creates
+        if admitted:
             self.budget.admit_create(would_create=self._would_create(request))
+        fingerprint = self._fingerprints.setdefault(lane, hashlib.sha256())
         for part in (method.encode(), path.encode(), self.ownership.fingerprinted(body)):
-            self._fingerprint.update(len(part).to_bytes(8, "big") + part)
+            fingerprint.update(len(part).to_bytes(8, "big") + part)
         if request.operation is not None:
             self.sent_to[request.operation.name] = self.sent_to.get(request.operation.name, 0) + 1
         try:
-            answer, lost = await self._exchange(scope, request)
-            self.waited = max(0.0, (self.budget.last_sent or entered) - entered)
-            self._settle(request, answer, lost)
+            answer, lost, started = await self._exchange(scope, request)
+            self._settle(request, answer, lost, lane)
         except TargetUnreachable as stop:
             self.stopped = stop
             raise
-        await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+        finally:
+            if admitted:
+                self.budget.answered()
+        headers = list(answer.headers)
+        waited = started - entered
+        if waited > 0:
+            # The gate's own time before the answered attempt (pacing, waits, failed attempts): the
+            # contract tests take it off the answer's time, which is the API's (gate.conformance).
+            headers.append((WAITED_HEADER, f"{waited:.6f}".encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": answer.body})
 
     def _as_sent(self, scope: Scope) -> Scope:
         """``scope`` with the headers the API is sent: the target's Host and the gate's User-Agent (not
         the test transport's ``testclient`` and ``gate.internal``), and the user's --header ones."""
-        replaced = {b"host", b"user-agent"} | {name.lower() for name, _ in self._extra_headers}
+        replaced = {b"host", b"user-agent", LANE_HEADER} | {name.lower() for name, _ in self._extra_headers}
         headers = [(b"host", self._host)]
         headers += [
             (bytes(k), bytes(v)) for k, v in scope.get("headers", []) if bytes(k).lower() not in replaced
@@ -294,18 +317,22 @@ class Gatekeeper:
     def _authenticated(self, request: _Request) -> bool:
         return self._token is not None and request.authorization == f"Bearer {self._token}"
 
-    async def _exchange(self, scope: Scope, request: _Request) -> tuple[_Answer, bool]:
-        """The answer to judge, after retrying transient ones; whether an attempt's answer was lost."""
+    async def _exchange(self, scope: Scope, request: _Request) -> tuple[_Answer, bool, float]:
+        """The answer to judge, after retrying transient ones; whether an attempt's answer was lost;
+        when the answered attempt started (the clock's time)."""
         lost = False
         retries = 0
         comment = ""
         while True:
             try:
-                self.budget.admit_request(write=request.write)
-            except RequestLimitReached:
+                pause = self.budget.admit_request(write=request.write)
+            except (RequestLimitReached, TimeLimitReached):
                 if lost and request.creates:
                     self._lost_for_good(request)
                 raise
+            if pause > 0:
+                await self._sleep(pause)
+            started = self._clock()
             retry_after: str | None = None
             try:
                 answer = await self._attempt(scope, request, comment)
@@ -316,7 +343,7 @@ class Gatekeeper:
                 status_kind = transient_kind(answer.status)
                 if status_kind is None:
                     self.transients.note(None)
-                    return answer, lost
+                    return answer, lost, started
                 kind, detail = status_kind, f"answered {answer.status}"
                 retry_after = answer.header("retry-after")
             self.transients.note(kind)
@@ -324,7 +351,7 @@ class Gatekeeper:
                 if lost and request.creates:
                     self._lost_for_good(request)
                 raise self._gave_up(request, kind, retries, detail)
-            self._sleep(retry_wait(retry_after, retries))
+            await self._sleep(retry_wait(retry_after, retries))
             retries += 1
             comment = f"retry {retries} after {kind}"
 
@@ -384,7 +411,7 @@ class Gatekeeper:
             )
         )
 
-    def _settle(self, request: _Request, answer: _Answer, lost: bool) -> None:
+    def _settle(self, request: _Request, answer: _Answer, lost: bool, lane: str) -> None:
         """Count and note what the answer created; stop a run whose first answers show it set up wrong."""
         ok = 200 <= answer.status < 300
         operation = request.operation
@@ -393,7 +420,7 @@ class Gatekeeper:
         if request.creates and ok:
             assert operation is not None
             self.budget.creations += 1
-            resources = self.ownership.note_answer(operation, answer.body)
+            resources = self.ownership.note_answer(operation, answer.body, lane)
             self.created.from_answer(operation, resources, request.body)
         elif request.creates and lost and answer.status == 409:
             assert operation is not None

@@ -7,6 +7,7 @@ failed attempt was is ``phone_contract._network``'s (by exception type).
 
 from __future__ import annotations
 
+import anyio
 import httpx
 
 from phone_contract._network import classify, describe
@@ -31,7 +32,9 @@ class Forwarder:
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._upstream = Upstream.parse(self._base_url)
-        # Blocking client on purpose: the door sends one request at a time, in order.
+        # A blocking client, called from worker threads: the contract tests' requests share one event
+        # loop (schemathesis' ASGI transport), and a request in flight must not hold up the others
+        # (--workers). Its connection pool is shared by them and safe across threads.
         self._client = httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
 
     def close(self) -> None:
@@ -45,7 +48,7 @@ class Forwarder:
         path = scope.get("raw_path") or scope["path"].encode()
         url = self._upstream.target(path, scope.get("query_string", b""))
         headers = [(bytes(name), bytes(value)) for name, value in request_headers(scope["headers"])]
-        response = self.send(scope["method"], url, headers, body)
+        response = await anyio.to_thread.run_sync(self.send, scope["method"], url, headers, body)
         answer = [
             (name, value) for name, value in end_to_end(response.headers.raw) if name.lower() not in _FRAMING
         ]

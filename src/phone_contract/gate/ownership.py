@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import random
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from phone_contract._spec import Operation, Resource, Role, Spec, properties_of
@@ -27,11 +27,22 @@ from phone_contract._spec import Operation, Resource, Role, Spec, properties_of
 class Ownership:
     """The resources this run created (id -> scope), the ids it minted, and the rule above."""
 
-    def __init__(self, spec: Spec, rng: random.Random | None = None) -> None:
+    def __init__(self, spec: Spec, *, seed: int | None = None, lane: Callable[[], str] | None = None) -> None:
         self.spec = spec
-        # Seeded against the mock (a seed repeats its requests); random against a live API.
-        self._rng = rng or random.SystemRandom()
+        # Minted ids: drawn from the seed against the mock, one stream per lane (``lane`` names the
+        # caller's), so a seed repeats its requests whatever ran beside them; at random against a
+        # live API.
+        self._seed = seed
+        self._lane = lane or (lambda: "")
+        self._rngs: dict[str, random.Random] = {}
+        self._random = random.SystemRandom()
+        # Every resource the run created (id -> scope), and the same by the lane that created it: the
+        # lanes (gate.lanes) run at once, so each keeps its own order.
         self._owned: dict[Any, Any] = {}
+        self._by_lane: dict[str, dict[Any, Any]] = {}
+        # The lane whose resources requests are addressed to (the run's seed resources, see
+        # GateSession.seed_resources); None: any of the run's own.
+        self.pool_lane: str | None = None
         self._minted: set[Any] = set()
         self._id_names = frozenset(name for resource in _resources(spec) if (name := resource.id) is not None)
         # An id as the spec's own answers show one: minted ids take its shape.
@@ -39,8 +50,8 @@ class Ownership:
 
     # --- what the run owns -------------------------------------------------------------------------
 
-    def note_answer(self, operation: Operation, body: bytes) -> list[Mapping[str, Any]]:
-        """A create's 2xx answer: its resources are the run's from now on; returns them."""
+    def note_answer(self, operation: Operation, body: bytes, lane: str = "") -> list[Mapping[str, Any]]:
+        """A create's 2xx answer (sent by ``lane``): its resources are the run's from now on; returns them."""
         semantics, resource = operation.semantics, operation.semantics.resource
         if semantics.role is not Role.CREATE or resource is None or resource.id is None:
             return []
@@ -49,23 +60,35 @@ class Ownership:
             ident = item.get(resource.id)
             if _hashable(ident):
                 scope = resource.scope_key(item.get(resource.scope)) if resource.scope else None
-                self._owned[ident] = scope
+                # Copied, never changed in place: other lanes read them while this one writes.
+                self._owned = {**self._owned, ident: scope}
+                self._by_lane[lane] = {**self._by_lane.get(lane, {}), ident: scope}
         return found
 
     def fingerprinted(self, body: bytes) -> bytes:
-        """``body`` as a run's fingerprint sees it: each id of the run's own resources as its place in
-        the order they were created. The API picks those ids; the same seed sends the same requests."""
+        """``body`` as a run's fingerprint sees it: each id of the run's own resources as the lane that
+        created it and its place in that lane's order. The API picks those ids; the same seed sends
+        the same requests, whichever lanes ran at once."""
         if not self._owned or not body:
             return body
         text = body.decode("utf-8", "replace")
-        for index, ident in enumerate(self._owned):
-            if isinstance(ident, str) and ident:
-                text = text.replace(json.dumps(ident), f'"<own {index}>"')
+        for lane, owned in self._by_lane.items():
+            for index, ident in enumerate(owned):
+                if isinstance(ident, str) and ident:
+                    label = f"<own {lane} {index}>" if lane else f"<own {index}>"
+                    text = text.replace(json.dumps(ident), json.dumps(label))
         return text.encode()
 
+    def _pool(self) -> dict[Any, Any]:
+        """The resources requests are addressed to: the pool lane's, else any of the run's own."""
+        if self.pool_lane is not None and self._by_lane.get(self.pool_lane):
+            return self._by_lane[self.pool_lane]
+        return self._owned
+
     def newest_scope(self) -> Any:
-        """The scope of the run's newest resource (None before it created one)."""
-        return next(reversed(self._owned.values()), None) if self._owned else None
+        """The scope of the newest resource requests are addressed to (None before there is one)."""
+        pool = self._pool()
+        return next(reversed(pool.values()), None) if pool else None
 
     def owns(self, ident: Any) -> bool:
         return _hashable(ident) and ident in self._owned
@@ -73,7 +96,17 @@ class Ownership:
     def owned_in(self, scope: Any, resource: Resource) -> list[Any]:
         """The run's own ids in ``scope`` (all of them where the spec names no scope), oldest first."""
         key = resource.scope_key(scope)
-        return [ident for ident, where in self._owned.items() if resource.scope is None or where == key]
+        return [ident for ident, where in self._pool().items() if resource.scope is None or where == key]
+
+    @property
+    def _rng(self) -> random.Random:
+        if self._seed is None:
+            return self._random
+        lane = self._lane()
+        found = self._rngs.get(lane)
+        if found is None:
+            found = self._rngs[lane] = random.Random(f"{self._seed}/{lane}")  # noqa: S311 - to repeat
+        return found
 
     def mint(self, resource: Resource) -> Any:
         """An id that cannot exist: the spec's example id with every letter and digit drawn anew."""
@@ -105,7 +138,7 @@ class Ownership:
             return self._mint_all(body)
         scope = semantics.scope_in(body)
         pool = self.owned_in(scope, resource) if own else []
-        newest = next(reversed(self._owned.values()), None) if self._owned else None
+        newest = self.newest_scope()
         if own and not pool and newest is not None and self._valid_scope(operation, resource, scope):
             assert isinstance(body, dict)
             assert resource.scope is not None

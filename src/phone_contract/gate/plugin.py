@@ -2,8 +2,8 @@
 
 ``phone-contract gate`` builds it from its options (``pytest.main(args, plugins=[plugin])``);
 plain ``pytest contract_tests`` builds it from the defaults (``contract_tests/conftest.py``). The
-contract tests receive the session through their fixtures (``gate``, ``gate_schema``...), which
-open it when the first of them runs, never at import. The verdict stays on the object
+contract tests receive the session through their fixture (``gate``), which opens it when the first of
+them runs, never at import. The verdict stays on the object
 (:attr:`GatePlugin.unreachable`, the session's tally).
 """
 
@@ -29,7 +29,7 @@ from phone_contract.gate.report import render_finding, sorted_findings, summary
 from phone_contract.gate.session import GateSession, open_session
 from phone_contract.gate.settings import GateSettings, token_from_env
 
-# The fixture every contract test uses (directly or through gate_schema): how the plugin knows them.
+# The fixture every contract test uses: how the plugin knows them.
 # The fixtures live with the suite, in contract_tests/conftest.py.
 SESSION_FIXTURE = "gate"
 

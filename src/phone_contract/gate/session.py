@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import random
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +33,7 @@ from phone_contract.gate.deep import fully_populated
 from phone_contract.gate.door import ASGIApp, Gatekeeper
 from phone_contract.gate.door_report import save_records
 from phone_contract.gate.forwarder import Forwarder
+from phone_contract.gate.lanes import Lanes
 from phone_contract.gate.ownership import Ownership
 from phone_contract.gate.pinning import pinned_fields, unique_value
 from phone_contract.gate.settings import GateSettings, token_from_env
@@ -66,15 +66,25 @@ class GateSession:
     public_url: str
     forwarder: Forwarder | None = None
     tally: Tally = field(default_factory=Tally)
-    # Whether ignored_auth has seen the API refuse a created request without and with a wrong token.
-    auth_enforced: bool = False
+    # The lanes the run's units work in (gate.lanes), and what each counts for itself.
+    lanes: Lanes = field(default_factory=Lanes)
     # Fresh scopes (and, with a pinned scope, unique values) for the stateful properties: derived
     # from the seed against the mock, so a seed repeats; random against a live API, which remembers
     # what earlier runs created.
     namespace: uuid.UUID = field(default_factory=uuid.uuid4)
-    _scopes: int = 0
-    _uniques: int = 0
     _tests_started: set[str] = field(default_factory=set)
+    # Whether the resources that updates and lists address were created (gate.workers).
+    seeded: bool = False
+
+    @property
+    def auth_enforced(self) -> bool:
+        """Whether ignored_auth has seen the API refuse a created request without and with a wrong
+        token, in the current lane (each lane sends its own probes, so each decides for itself)."""
+        return self.lanes.current.auth_enforced
+
+    @auth_enforced.setter
+    def auth_enforced(self, value: bool) -> None:
+        self.lanes.current.auth_enforced = value
 
     @property
     def ownership(self) -> Ownership:
@@ -124,8 +134,12 @@ class GateSession:
             self.tally.not_run.setdefault(name, why)
 
     def fresh_scope(self) -> str:
-        self._scopes += 1
-        return str(uuid.uuid5(self.namespace, str(self._scopes)))
+        """A scope nothing else of the run uses: the lane's own count, within the lane's name."""
+        lane = self.lanes.current
+        lane.scopes += 1
+        return str(
+            uuid.uuid5(self.namespace, f"{lane.name}/{lane.scopes}" if lane.name else str(lane.scopes))
+        )
 
     def own_scope(self) -> str:
         """The scope a property test creates in: the pinned one, else a fresh one."""
@@ -142,8 +156,10 @@ class GateSession:
         pinned (lasting) scope may already hold it from an earlier run or test."""
         if self.settings.workspace_id is None:
             return generated
-        self._uniques += 1
-        return unique_value(generated, self.namespace.int, self._uniques, max_length)
+        lane = self.lanes.current
+        lane.uniques += 1
+        nonce = uuid.uuid5(self.namespace, lane.name).int if lane.name else self.namespace.int
+        return unique_value(generated, nonce, lane.uniques, max_length)
 
     @property
     def failed_fast(self) -> bool:
@@ -175,6 +191,11 @@ class GateSession:
     @property
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def request_headers(self) -> dict[str, str]:
+        """What the contract tests send with each request: the token, and the lane for the door."""
+        return {**self.auth_headers, **self.lanes.header()}
 
     def notes(self) -> list[str]:
         """How to paste a reproduction: the embedded mock only lives in the gate's process."""
@@ -218,15 +239,17 @@ def open_session(settings: GateSettings) -> GateSession:
             mock_kwargs["slow_seconds"] = settings.slow_seconds
         upstream = create_app(**mock_kwargs)
         public_url, budget = SERVED_MOCK_URL, None
-    # Minted ids repeat with the seed against the mock; against a live API they are drawn at random.
-    rng = random.SystemRandom() if settings.live else random.Random(settings.seed)  # noqa: S311
     pinned = pinned_fields(spec, scope=settings.workspace_id, owner=settings.user_id)
+    lanes = Lanes()
     gatekeeper = Gatekeeper(
         upstream,
         redactor,
         budget,
         spec=spec,
-        ownership=Ownership(spec, rng),
+        # Minted ids repeat with the seed against the mock; against a live API they are drawn at random.
+        ownership=Ownership(
+            spec, seed=None if settings.live else settings.seed, lane=lambda: lanes.current.name
+        ),
         # The door stops paying for a latency breach once it is established (gate.door).
         door=dataclasses.replace(settings.door, slow_after=settings.max_response_time),
         token=token,
@@ -242,6 +265,7 @@ def open_session(settings: GateSettings) -> GateSession:
         settings=settings,
         spec=spec,
         token=token,
+        lanes=lanes,
         redactor=redactor,
         gatekeeper=gatekeeper,
         schema=_schema(spec.document, settings, gatekeeper, served),

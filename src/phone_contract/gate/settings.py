@@ -56,6 +56,8 @@ class GateSettings:
     fail_fast: bool = False
     # No live status line while the run goes (-q).
     quiet: bool = False
+    # Units of work run at once (--workers): each in its own lane, so a seed repeats its requests.
+    workers: int = 1
     # The door's limits and records (--max-requests, --rate-limit, --har, --created...).
     door: DoorSettings = field(default_factory=DoorSettings)
 

@@ -8,6 +8,7 @@ path or a status), with how often it was seen and the report of its first occurr
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -63,34 +64,45 @@ class Tally:
     boundaries: dict[str, BoundaryCoverage] = field(default_factory=dict)
     # Time spent in the gate's own tests (a test session may run other tests around them).
     seconds: float = 0.0
+    # The run's lanes record at once (gate.lanes): one at a time here.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def record(self, check: str, ok: bool) -> None:
-        (self.passed if ok else self.failed)[check] += 1
+        with self._lock:
+            (self.passed if ok else self.failed)[check] += 1
+
+    def count_case(self) -> None:
+        with self._lock:
+            self.cases += 1
 
     def add_failure(self, check: str, operation: str, places: list[str], report: str) -> None:
         """Count one failure of ``check`` on ``operation`` at each of ``places``; the first of each keeps
         ``report``."""
         # Items of a list fail alike: headers[0].key and headers[3].key are one kind of failure.
-        for where in sorted({_ANY_INDEX.sub("[*]", place) for place in places} or {"(the response)"}):
-            key = (check, operation, where)
-            finding = self.findings.get(key)
-            if finding is None:
-                self.findings[key] = Finding(check, operation, where, report)
-            else:
-                finding.count += 1
+        with self._lock:
+            for where in sorted({_ANY_INDEX.sub("[*]", place) for place in places} or {"(the response)"}):
+                key = (check, operation, where)
+                finding = self.findings.get(key)
+                if finding is None:
+                    self.findings = {**self.findings, key: Finding(check, operation, where, report)}
+                else:
+                    finding.count += 1
 
     def add_drift(self, kind: str, text: str, detail: str = "") -> None:
-        note = self.drift.get((kind, text))
-        if note is None:
-            self.drift[(kind, text)] = DriftNote(kind, text, detail)
-        else:
-            note.count += 1
+        with self._lock:
+            note = self.drift.get((kind, text))
+            if note is None:
+                self.drift = {**self.drift, (kind, text): DriftNote(kind, text, detail)}
+            else:
+                note.count += 1
 
     def counts(self) -> dict[tuple[str, str, str], int]:
         """How often each finding was seen so far."""
-        return {key: finding.count for key, finding in self.findings.items()}
+        with self._lock:
+            return {key: finding.count for key, finding in self.findings.items()}
 
     @property
     def failures(self) -> int:
         """How many failures were seen, all groups together."""
-        return sum(finding.count for finding in self.findings.values())
+        with self._lock:
+            return sum(finding.count for finding in self.findings.values())

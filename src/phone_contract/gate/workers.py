@@ -1,0 +1,70 @@
+"""Running the contract tests' units of work, ``--workers`` at once (gate.lanes), on seed resources.
+
+Updates and lists address resources that exist. Which of the run's own they get must not depend on
+which other units happen to have run before (a seeded run repeats its requests exactly, for one
+worker or eight), so before the first unit that addresses anything, the run creates a few resources
+of its own for them, in a lane of their own, in one scope: the seed resources. Every update and
+list of the run addresses those (gate.ownership); the stateful properties address what they created.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from phone_contract._spec import JSON, Role, properties_of
+from phone_contract.gate.conformance import send_and_check
+from phone_contract.gate.lanes import Unit
+from phone_contract.gate.pinning import unique_value
+from phone_contract.gate.session import GateSession
+
+SEED_LANE = "seed"
+# Enough for an update of several items in one scope; few, as each costs a live API one creation.
+SEED_RESOURCES = 3
+
+
+def run_units(session: GateSession, units: list[Unit]) -> None:
+    """Run ``units``, up to the run's ``--workers`` at once, after the seed resources if they need them."""
+    if any(unit.addresses for unit in units):
+        seed_resources(session)
+    session.lanes.run(units, session.settings.workers)
+
+
+def seed_resources(session: GateSession) -> None:
+    """Create the seed resources (once per run) from the first create's own example, all in one scope,
+    each with its own unique values; from then on, updates and lists address them."""
+    if session.seeded:
+        return
+    session.seeded = True
+    creates = session.operations(Role.CREATE)
+    if not creates:
+        return  # nothing can be created: updates address ids that cannot exist
+    operation = creates[0]
+    resource = operation.semantics.resource
+    examples = [value for value in operation.request_examples().values() if isinstance(value, dict)]
+    schema = operation.request_schema()
+    if resource is None or resource.id is None or not examples or schema is None:
+        return
+    validator = session.spec.validator(schema)
+    limits = {name: (properties_of(schema).get(name) or {}).get("maxLength") for name in resource.unique}
+    api_operation = session.api_operation(operation)
+    with session.lanes.working_in(SEED_LANE):
+        scope = session.own_scope()
+        for count in range(1, SEED_RESOURCES + 1):
+            if not session.gatekeeper.can_create(1):
+                break
+            body: dict[str, Any] = copy.deepcopy(examples[0])
+            if resource.scope is not None:
+                body[resource.scope] = scope
+            if resource.owner is not None and resource.owner in body and session.settings.user_id:
+                body[resource.owner] = session.settings.user_id
+            for name in resource.unique:
+                if isinstance(body.get(name), str):
+                    limit = limits[name]
+                    nonce = session.namespace.int
+                    body[name] = unique_value(
+                        body[name], nonce, count, limit if isinstance(limit, int) else None
+                    )
+            if validator.is_valid(body):
+                send_and_check(session, api_operation.Case(body=body, media_type=JSON), prepared=True)
+    session.ownership.pool_lane = SEED_LANE
