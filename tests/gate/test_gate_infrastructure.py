@@ -168,6 +168,11 @@ def test_an_outage_mid_run_gives_no_verdict(outcomes: dict[str, Outcome]) -> Non
     line = _one_error_line(outcome.result)
     assert line.startswith(f"phone-contract gate: error: {outcome.base_url} is unavailable: ")
     assert re.search(r"transient answers: \d+ x 503 in \d+ requests", line), line
+    # What it had created before it stopped is in the same line: a live API's numbers cost money.
+    assert re.search(
+        rf"\(it created \d+ resources? before it stopped \(listed in {re.escape(str(outcome.created))}\)\)$",
+        line,
+    ), line
 
 
 @pytest.mark.parametrize("plan", ["reset-writes", "timeout-writes"])

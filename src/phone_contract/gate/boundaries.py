@@ -3,12 +3,15 @@
 Real APIs break most often at a field's edges: the empty string, the shortest and the longest
 allowed, a value with surrounding whitespace or outside ASCII, each enum value, an optional field
 left out or sent. Random bodies reach these seldom, and a live run's write budget pays for few
-bodies; so the gate sends these first, in an order that reaches every field before any field's
-second value (a budget of a few dozen creations covers each field once), and tells what it skipped.
+bodies; so the gate sends these first:
 
-Each variant changes one field of the example and is kept only when the whole body is still valid
-for the spec: the variants are positive cases, as the conformance checks judge them. Pure: built
-from the spec model, no network.
+- packed: body *k* holds every field's *k*-th boundary value at once, so a handful of bodies (as
+  many as the field with the most values has) covers every boundary of every field;
+- then one field at a time, every field's first value before any field's second, so that what
+  broke is plain from the body that broke it, as far as the budget goes.
+
+Each variant is kept only when the whole body is still valid for the spec: they are positive cases,
+as the conformance checks judge them. Pure: built from the spec model, no network.
 """
 
 from __future__ import annotations
@@ -35,27 +38,49 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Boundary:
-    """One body: the example with the field at ``path`` set to one boundary value (or left out)."""
+    """One body: the example with the field at ``path`` set to one boundary ``value`` (or left out)."""
 
     path: Path
     what: str
     body: dict[str, Any]
+    value: Any = None
 
     @property
     def label(self) -> str:
         return f"{json_path(list(self.path))} {self.what}"
 
+    @property
+    def left_out(self) -> bool:
+        return self.value is _ABSENT
 
-def boundaries(operation: Operation) -> list[Boundary]:
-    """Every boundary variant of ``operation``'s request example, each field's first value before any
-    field's second; empty when the operation takes no JSON body or has no valid example."""
+
+@dataclass(frozen=True)
+class Packed:
+    """One body holding several fields' boundary values at once."""
+
+    body: dict[str, Any]
+    holds: tuple[Boundary, ...]
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """An operation's boundary values: packed bodies first, then one field at a time."""
+
+    packed: tuple[Packed, ...] = ()
+    singles: tuple[Boundary, ...] = ()
+
+
+def boundaries(operation: Operation) -> Boundaries:
+    """Every boundary value of ``operation``'s request example, packed and one at a time (each
+    field's first value before any field's second); none when it takes no JSON body or has no valid
+    example."""
     schema = operation.request_schema()
     if schema is None:
-        return []
+        return Boundaries()
     validator = operation.spec.validator(schema)
     examples = [value for value in operation.request_examples().values() if isinstance(value, dict)]
     if not examples or not validator.is_valid(examples[0]):
-        return []
+        return Boundaries()
     # Every field present (the example's values, samples for the rest), so each has boundaries to
     # show; an optional one is then also left out. The full body is itself the first one sent.
     base = _filled(operation, schema, examples[0], 0)
@@ -71,10 +96,35 @@ def boundaries(operation: Operation) -> list[Boundary]:
         if body is None or _key(body) in seen or not validator.is_valid(body):
             continue
         seen.add(_key(body))
-        per_field.setdefault(path, []).append(Boundary(path, what, body))
+        per_field.setdefault(path, []).append(Boundary(path, what, body, value))
     # Round robin over the fields: every field's first value, then every field's second, and so on.
-    rounds = itertools.zip_longest(*per_field.values())
-    return [boundary for round_ in rounds for boundary in round_ if boundary is not None]
+    rounds = [
+        [boundary for boundary in round_ if boundary is not None]
+        for round_ in itertools.zip_longest(*per_field.values())
+    ]
+    singles = tuple(boundary for round_ in rounds for boundary in round_)
+    packed = (_packed(base, round_, validator.is_valid) for round_ in rounds)
+    return Boundaries(tuple(found for found in packed if len(found.holds) > 1), singles)
+
+
+def _packed(base: dict[str, Any], round_: list[Boundary], valid: Any) -> Packed:
+    """One round's values in one body, as many as stay valid together. A field left out would take
+    its fields' values with it: it waits for a round where none of them has one."""
+    body = base
+    holds: list[Boundary] = []
+    paths = [boundary.path for boundary in round_ if not boundary.left_out and boundary.path]
+    values = [boundary for boundary in round_ if boundary.path and not boundary.left_out]
+    left_out = [
+        boundary
+        for boundary in round_
+        if boundary.left_out and not any(path[: len(boundary.path)] == boundary.path for path in paths)
+    ]
+    for boundary in [*values, *left_out]:
+        candidate = _with(body, boundary.path, boundary.value)
+        if candidate is not None and valid(candidate):
+            body = candidate
+            holds.append(boundary)
+    return Packed(body, tuple(holds))
 
 
 _ABSENT = object()

@@ -160,7 +160,9 @@ def parses_with_generated_client(ctx: CheckContext, response: Response, case: Ca
         raise CheckFailed(
             [
                 Violation(
-                    "status", f"a status the generated client knows ({known})", str(response.status_code)
+                    f"status {response.status_code}",
+                    f"a status the generated client knows ({known})",
+                    str(response.status_code),
                 )
             ],
             "the generated client raises UnexpectedStatus on this answer",

@@ -17,8 +17,8 @@ from hypothesis import given, seed
 from hypothesis import strategies as st
 from schemathesis import Case, Response
 
-from phone_contract._spec import JSON, Operation, properties_of
-from phone_contract.gate.boundaries import Boundary, boundaries
+from phone_contract._spec import JSON, Operation, Role, properties_of
+from phone_contract.gate.boundaries import boundaries
 from phone_contract.gate.conformance import send_and_check
 from phone_contract.gate.profiles import profile
 from phone_contract.gate.report import reproduction, response_lines
@@ -108,9 +108,9 @@ def duplicate_conflicts(session: GateSession, case: Case[Any]) -> None:
 
 def fully_populated(session: GateSession, case: Case[Any]) -> None:
     """A body with every optional field and several items in every array: all checks, as any case."""
-    if not session.within_share(FULLY_POPULATED, FULLY_POPULATED_SHARE):
-        return
     operation = _operation(session, case)
+    if not _within_share(session, operation, FULLY_POPULATED, FULLY_POPULATED_SHARE):
+        return
     if isinstance(case.body, dict) and operation.semantics.items is None:
         own_identities(session, operation, case)
     send_and_check(session, case)
@@ -121,7 +121,7 @@ def user_strings(session: GateSession, operation: Operation) -> None:
     all checks, the echo above all, so an API that trims, truncates or normalises them is caught."""
     api_operation = session.api_operation(operation)
     for _, body in user_string_bodies(operation):
-        if not session.within_share(USER_STRINGS, USER_STRINGS_SHARE):
+        if not _within_share(session, operation, USER_STRINGS, USER_STRINGS_SHARE):
             return
         case = api_operation.Case(body=body, media_type=JSON)
         if operation.semantics.items is None:
@@ -130,27 +130,41 @@ def user_strings(session: GateSession, operation: Operation) -> None:
 
 
 def boundary_values(session: GateSession, operation: Operation) -> None:
-    """Each field's boundary values (gate.boundaries), one field at a time, every field's first value
-    before any field's second: all checks on each. What the write budget's share could not pay for is
-    listed in the summary, never passed over in silence."""
-    api_operation = session.api_operation(operation)
+    """Each field's boundary values (gate.boundaries): packed many to a body first, then one field at
+    a time, every field's first value before any field's second; all checks on each. What the write
+    budget's share could not pay for is listed in the summary, never passed over in silence."""
     found = boundaries(operation)
-    sent: list[Boundary] = []
-    for boundary in found:
-        if session.failed_fast or not session.within_share(BOUNDARIES, BOUNDARIES_SHARE):
+    covered: set[int] = set()
+    singles = packed = 0
+    bodies = [(packed.body, packed.holds) for packed in found.packed]
+    bodies += [(single.body, (single,)) for single in found.singles]
+    for body, holds in bodies:
+        if session.failed_fast or not _within_share(session, operation, BOUNDARIES, BOUNDARIES_SHARE):
             break
-        case = api_operation.Case(body=copy.deepcopy(boundary.body), media_type=JSON)
+        case = session.api_operation(operation).Case(body=copy.deepcopy(body), media_type=JSON)
         if operation.semantics.items is None:
             own_identities(session, operation, case)
-            if boundary.path and _at(case.body, boundary.path) != _at(boundary.body, boundary.path):
-                continue  # a unique value made the run's own (a pinned scope): not this boundary any more
-        if send_and_check(session, case) is not None:
-            sent.append(boundary)
-    if found:
-        skipped = [boundary.label for boundary in found if boundary not in sent]
+        # A unique value made the run's own (a pinned scope) is not that boundary any more.
+        kept = [held for held in holds if not held.path or _at(case.body, held.path) == _at(body, held.path)]
+        if kept and send_and_check(session, case) is not None:
+            covered |= {id(held) for held in kept}
+            singles += len(holds) == 1
+            packed += len(holds) > 1
+    if found.singles:
+        skipped = [single.label for single in found.singles if id(single) not in covered]
         session.tally.boundaries[operation.label] = BoundaryCoverage(
-            len(sent), len(found), skipped, _why_not_sent(session, operation)
+            len(found.singles) - len(skipped),
+            len(found.singles),
+            skipped,
+            _why_not_sent(session, operation),
+            packed=packed,
+            singles=singles,
         )
+
+
+def _within_share(session: GateSession, operation: Operation, test: str, share: float) -> bool:
+    """Whether ``test`` may send another body of ``operation``: only creates spend the write budget."""
+    return operation.semantics.role is not Role.CREATE or session.within_share(test, share)
 
 
 def _why_not_sent(session: GateSession, operation: Operation) -> str:

@@ -150,7 +150,11 @@ def boundary_lines(tally: Tally) -> list[str]:
     """What the boundary values covered of each operation, and what the budget made the run skip."""
     lines = []
     for label, coverage in tally.boundaries.items():
-        line = f"  boundary values of {label}: {coverage.sent} of {coverage.total} bodies sent"
+        line = (
+            f"  boundary values of {label}: {coverage.covered} of {coverage.total} covered "
+            f"({counted(coverage.packed, 'body', 'bodies')} holding many at once, then "
+            f"{coverage.singles} one field at a time)"
+        )
         if coverage.skipped:
             shown = ", ".join(coverage.skipped[:SHOWN_SKIPPED])
             more = len(coverage.skipped) - SHOWN_SKIPPED

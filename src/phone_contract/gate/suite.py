@@ -120,10 +120,10 @@ def print_coverage(session: GateSession, har: Path) -> None:
 def exit_status(plugin: GatePlugin, status: int | pytest.ExitCode) -> int:
     """The shared exit status for what the run saw, read from its plugin and pytest's status."""
     if plugin.unreachable is not None:
-        print(f"phone-contract gate: error: {plugin.unreachable}", file=sys.stderr)
+        # One line: why, and (live) what the run had created before it stopped, to release it.
         created = plugin.created_note()
-        if created is not None:
-            print(f"phone-contract gate: {created}", file=sys.stderr)
+        why = f"{plugin.unreachable} ({created})" if created else plugin.unreachable
+        print(f"phone-contract gate: error: {why}", file=sys.stderr)
         return Exit.CANNOT_RUN
     if status == pytest.ExitCode.OK:
         return Exit.OK

@@ -39,13 +39,16 @@ class DriftNote:
 
 @dataclass
 class BoundaryCoverage:
-    """How many of an operation's boundary-value bodies were sent, and which were not."""
+    """How many of an operation's boundary values a run covered, and which it did not."""
 
-    sent: int
+    covered: int
     total: int
     skipped: list[str]
     # Why those were not sent, in words ("the write budget's share for them was spent").
     why: str = ""
+    # Bodies that held many values at once, and values sent one field at a time.
+    packed: int = 0
+    singles: int = 0
 
 
 @dataclass

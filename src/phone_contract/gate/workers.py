@@ -19,7 +19,8 @@ from phone_contract.gate.pinning import unique_value
 from phone_contract.gate.session import GateSession
 
 SEED_LANE = "seed"
-# Enough for an update of several items in one scope; few, as each costs a live API one creation.
+# Enough for an update of several items in one scope; few, as each costs a live API one creation:
+# a small write budget (under ten times as many) pays for fewer, at least one.
 SEED_RESOURCES = 3
 
 
@@ -50,7 +51,9 @@ def seed_resources(session: GateSession) -> None:
     api_operation = session.api_operation(operation)
     with session.lanes.working_in(SEED_LANE):
         scope = session.own_scope()
-        for count in range(1, SEED_RESOURCES + 1):
+        budget = session.gatekeeper.write_budget
+        wanted = SEED_RESOURCES if budget is None else max(1, min(SEED_RESOURCES, budget // 10))
+        for count in range(1, wanted + 1):
             if not session.gatekeeper.can_create(1):
                 break
             body: dict[str, Any] = copy.deepcopy(examples[0])
