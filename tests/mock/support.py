@@ -108,6 +108,14 @@ def phone_number_of(response: httpx.Response) -> dict[str, Any]:
 def commanded_app(monkeypatch: pytest.MonkeyPatch, *argv: str) -> MockApp:
     """The app ``phone-contract mock ARGV`` builds (tokens, spec, mount, fault), built by the command
     through ``cli.main`` in this process and handed back instead of served."""
+    app = served_app(monkeypatch, *argv)
+    assert isinstance(app, MockApp), app  # no --cors-origin: the app itself
+    return app
+
+
+def served_app(monkeypatch: pytest.MonkeyPatch, *argv: str) -> Any:
+    """What ``phone-contract mock ARGV`` would serve (with ``--cors-origin``, the app inside its CORS
+    middleware), built by the command through ``cli.main`` in this process, handed back instead."""
     built: list[object] = []
 
     def keep(app: object, sock: socket.socket, **_: object) -> None:
@@ -117,7 +125,6 @@ def commanded_app(monkeypatch: pytest.MonkeyPatch, *argv: str) -> MockApp:
     monkeypatch.setattr(command, "_serve", keep)
     assert main(["mock", "--port", "0", *argv]) == 0
     (app,) = built
-    assert isinstance(app, MockApp), app  # no --cors-origin: the app itself
     return app
 
 

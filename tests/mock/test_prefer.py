@@ -14,7 +14,18 @@ from phone_contract import default_spec_path, load_spec
 from phone_contract.mock import MockApp, create_app
 from phone_contract.responses import check_response
 
-from .support import AUTH, assert_conforms, create_of, error_of, request, stored, valid_body
+from ..operations import update_op
+from .support import AUTH, assert_conforms, create_of, error_of, request, stored, unique_number, valid_body
+
+# Sent for a create where every echoed field differs from the spec's example, so an answer that
+# takes any of them from the example instead shows.
+_CREATE_SENT = {
+    "friendlyName": "Front desk",
+    "userId": "0b7d7f2e-51c4-4d0a-9a43-2f4c1f1f2a10",
+    "config": {"inboundAgentId": "0b7d7f2e-51c4-4d0a-9a43-2f4c1f1f2a11"},
+}
+# An agent no example of the spec names.
+_NEW_AGENT = "0b7d7f2e-51c4-4d0a-9a43-2f4c1f1f2a12"
 
 
 def _prefer(app: MockApp, prefer: str, body: Any = None, **headers: str) -> httpx.Response:
@@ -22,12 +33,39 @@ def _prefer(app: MockApp, prefer: str, body: Any = None, **headers: str) -> http
     return request(app, headers={**AUTH, "Prefer": prefer, **headers}, json=sent)
 
 
+def _prefer_update(app: MockApp, prefer: str, body: Any) -> httpx.Response:
+    return request(app, "PUT", headers={**AUTH, "Prefer": prefer}, json=body)
+
+
 def _example(status: str, name: str | None = None) -> Any:
     examples = create_of().responses[status].examples()
     return examples[name] if name is not None else next(iter(examples.values()))
 
 
-@pytest.mark.parametrize("status", ["201", "400", "401", "409", "413"])
+def _merged(example: Any, sent: Any) -> Any:
+    """The example with what was sent in its place: objects field by field, anything else replaced."""
+    if isinstance(example, dict) and isinstance(sent, dict):
+        return {**example, **{key: _merged(example.get(key), value) for key, value in sent.items()}}
+    return sent
+
+
+def _holds(answered: Any, expected: Any) -> bool:
+    """Whether ``answered`` has every field of ``expected`` with its value (objects looked into)."""
+    if isinstance(expected, dict):
+        return isinstance(answered, dict) and all(
+            key in answered and _holds(answered[key], value) for key, value in expected.items()
+        )
+    return bool(answered == expected)
+
+
+def _echoed(example: Any, sent: dict[str, Any]) -> Any:
+    """The create's example with the fields the spec echoes taken from ``sent``."""
+    echoed = {name: sent[name] for name in create_of().semantics.echo if name in sent}
+    resource = example["data"]["result"]["phoneNumber"]
+    return {**example, "data": {**example["data"], "result": {"phoneNumber": _merged(resource, echoed)}}}
+
+
+@pytest.mark.parametrize("status", ["400", "401", "409", "413"])
 def test_code_answers_the_documented_response(app: MockApp, status: str) -> None:
     response = _prefer(app, f"code={status}")
     assert response.status_code == int(status)
@@ -35,6 +73,52 @@ def test_code_answers_the_documented_response(app: MockApp, status: str) -> None
     assert_conforms(response)
     # A preferred answer creates nothing: the store is as empty as before.
     assert stored(app) == 0
+
+
+@pytest.mark.parametrize("prefer", ["code=201", "example=created", "code=201, example=created"])
+def test_a_preferred_create_echoes_what_was_sent(app: MockApp, prefer: str) -> None:
+    sent = valid_body(**_CREATE_SENT)
+    response = _prefer(app, prefer, sent)
+    assert response.status_code == 201
+    assert_conforms(response)
+    # The fields the spec echoes come back as sent; everything else is the example's, its id included
+    # (nothing was created), and config's fields not sent are the example's.
+    assert json.loads(response.content) == _echoed(_example("201"), sent)
+    assert stored(app) == 0
+
+
+@pytest.mark.parametrize("prefer", ["code=200", "example=updated"])
+def test_a_preferred_update_echoes_each_item(app: MockApp, prefer: str) -> None:
+    workspace = valid_body()["workspaceId"]
+    items: list[dict[str, Any]] = [
+        {"id": "pn_first", "friendlyName": "Reception", "config": {"inboundAgentId": _NEW_AGENT}},
+        {"id": "pn_second", "number": unique_number()},
+    ]
+    response = _prefer_update(app, prefer, {"workspaceId": workspace, "phoneNumbers": items})
+    assert response.status_code == 200
+    assert_conforms(response)
+    example = update_op().responses["200"].examples()["updated"]
+    (resource,) = example["data"]["result"]["updated"]
+    echo = update_op().semantics.echo
+    # One resource per item, in order: the id it names, the request's workspace, the item's echoed
+    # fields as sent, the example's values for the rest (a field the example leaves out is derived
+    # from the schema, as in any preferred answer). Nothing was looked up: neither id exists.
+    body = json.loads(response.content)
+    answered = body["data"]["result"]["updated"]
+    assert [found["id"] for found in answered] == [item["id"] for item in items]
+    for found, item in zip(answered, items, strict=True):
+        echoed = {name: item[name] for name in echo if name in item}
+        assert _holds(found, _merged(resource, {"workspaceId": workspace, **echoed, "id": item["id"]}))
+    assert body["data"]["message"] == example["data"]["message"]
+    assert stored(app) == 0
+
+
+def test_other_preferred_answers_of_the_update_are_as_documented(app: MockApp) -> None:
+    body = {"workspaceId": valid_body()["workspaceId"], "phoneNumbers": [{"id": "pn_x", "friendlyName": "A"}]}
+    for prefer, status, name in [("code=404", "404", "unknownId"), ("example=duplicate", "409", "duplicate")]:
+        response = _prefer_update(app, prefer, body)
+        assert response.status_code == int(status)
+        assert json.loads(response.content) == update_op().responses[status].examples()[name]
 
 
 def test_a_preferred_answer_creates_nothing(app: MockApp) -> None:
@@ -49,7 +133,6 @@ def test_a_preferred_answer_creates_nothing(app: MockApp) -> None:
     ("prefer", "status", "example"),
     [
         ("example=duplicate", 409, ("409", "duplicate")),
-        ("example=created", 201, ("201", "created")),
         ("code=409, example=duplicate", 409, ("409", "duplicate")),
         ('code=400; foo=bar, example="numberTooShort"', 400, ("400", "numberTooShort")),
         ("return=minimal, code=413", 413, ("413", None)),

@@ -19,6 +19,7 @@ any other operation is ``other``: fuzzed and judged by its schemas, no more.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ RESOURCE_SCHEMA: dict[str, Any] = {
 }
 _MAX_DEPTH = 8
 _UUID_LENGTH = 36
+# A UUID already in the form str(uuid.UUID(...)) gives (the form clients nearly always send): no parse.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class Resource:
     def scope_key(self, value: Any) -> Any:
         """A scope as compared: a UUID in any letter case is the same UUID (RFC 9562)."""
         if isinstance(value, str) and len(value) == _UUID_LENGTH:
+            if _CANONICAL_UUID.fullmatch(value):
+                return value
             try:
                 return str(uuid.UUID(value))
             except ValueError:

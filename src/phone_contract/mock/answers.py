@@ -13,14 +13,15 @@ import itertools
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from phone_contract._spec import JSON, Operation, ResponseSpec, Role, properties_of
 from phone_contract.mock.asgi import dump
+from phone_contract.mock.echo import Echoing
 from phone_contract.mock.records import new_id, rfc3339
-from phone_contract.mock.template import MISSING, Node, compile_node
+from phone_contract.mock.template import MISSING, Node, compile_node, with_value
 
 # HTTP's own words for an error status, where the spec documents no example with a code of its own.
 CODES = {
@@ -50,11 +51,24 @@ _ONE_TICK = timedelta(milliseconds=1)
 
 @dataclass(frozen=True)
 class Documented:
-    """One documented answer ``Prefer`` can pick: status, body (None: no JSON body) and its examples."""
+    """One documented answer ``Prefer`` can pick: status, body (None: no JSON body) and its examples.
+
+    ``echoing`` holds, for the success response of a create or an update, each example (by name; None
+    for ``body``) as an answer that echoes what the request sent, as the spec says a success does.
+    """
 
     status: int
     body: bytes | None
     examples: dict[str, bytes]
+    echoing: dict[str | None, Echoing] = field(default_factory=dict)
+
+    def answer(self, example: str | None, payload: Mapping[str, Any] | None) -> bytes | None:
+        """The body of ``example`` (None: the response's own) answering ``payload``, the valid request
+        body (None for an operation that takes none)."""
+        echoing = self.echoing.get(example)
+        if echoing is not None and payload is not None:
+            return echoing.body(payload)
+        return self.body if example is None else self.examples[example]
 
 
 class Answers:
@@ -99,6 +113,7 @@ class Answers:
             else None
         )
         self._id_prefix = _id_prefix(self._id_node)
+        self._unchanging = frozenset(resource.unchanging if resource is not None else ())
         self._counter = itertools.count(1)
         self._errors = {status: self._error_shape(status) for status in CODES}
         self.documented = self._documented()
@@ -124,15 +139,11 @@ class Answers:
         what never changes kept, the update time moved forward."""
         assert self.resource is not None
         assert self.resource_spec is not None
-        resource = self.resource_spec
-        merged = merge(stored, {k: v for k, v in item.items() if k not in resource.unchanging})
-        answered = self.resource.answer(merged)
-        if type(answered) is dict:
-            for name in resource.unchanging:
-                if name in stored:
-                    answered[name] = stored[name]
-            if resource.updated and resource.updated in answered:
-                answered[resource.updated] = rfc3339(later(stored.get(resource.updated), now))
+        unchanging, updated = self._unchanging, self.resource_spec.updated
+        # Left out of what is merged, the fields that never change keep the stored values.
+        answered = self.resource.merged(stored, {k: v for k, v in item.items() if k not in unchanging})
+        if type(answered) is dict and updated and updated in answered:
+            answered[updated] = rfc3339(later(stored.get(updated), now))
         return answered
 
     def body(self, resources: Sequence[Any]) -> Any:
@@ -189,33 +200,43 @@ class Answers:
     def _documented(self) -> dict[str, Documented]:
         found: dict[str, Documented] = {}
         spec = self.operation.spec
+        success = self.operation.response_for(self.success_status)
         for key, response in self.operation.responses.items():
             status = _status_of(key)
             schema = response.schema(JSON)
             if schema is None:
                 found[key] = Documented(status, None, {})
                 continue
-            examples = {
-                name: dump(compile_node(spec, schema, "body", value).default)
+            named = {
+                name: compile_node(spec, schema, "body", value)
                 for name, value in response.examples(JSON).items()
             }
+            examples = {name: dump(node.default) for name, node in named.items()}
+            first = next(iter(named.values()), None)
             if examples:
                 body = next(iter(examples.values()))
             elif status >= 400:
                 summary = (response.description.strip().splitlines() or [f"Status {status}"])[0]
                 body = self.error(status, summary[:300])
             else:
-                body = dump(compile_node(spec, schema, "body").default)
-            found[key] = Documented(status, body, examples)
+                first = compile_node(spec, schema, "body")
+                body = dump(first.default)
+            is_success = success is not None and key == success.key
+            echoing = self._echoing(named, first) if is_success else {}
+            found[key] = Documented(status, body, examples, echoing)
         return found
 
-
-def merge(stored: Any, sent: Any) -> Any:
-    """``sent`` merged into ``stored``: objects field by field, anything else replaced (the spec's
-    decision for an update: a field left out keeps its value)."""
-    if isinstance(stored, Mapping) and isinstance(sent, Mapping):
-        return {**stored, **{key: merge(stored.get(key), value) for key, value in sent.items()}}
-    return sent
+    def _echoing(self, named: Mapping[str, Node], first: Node | None) -> dict[str | None, Echoing]:
+        """The success response's bodies (each example by name, and None: the response's own) as
+        answers that echo what a request sent; empty for an operation that echoes nothing."""
+        bodies: list[tuple[str | None, Node]] = list(named.items())
+        if first is not None:
+            bodies.append((None, first))
+        return {
+            name: echoing
+            for name, node in bodies
+            if (echoing := Echoing.of(self.semantics, node)) is not None
+        }
 
 
 def later(previous: Any, now: datetime) -> datetime:
@@ -241,7 +262,7 @@ class _ErrorShape:
         body = self.node.default
         for path, value in ((self.code_slot, code), (self.message_slot, message)):
             if path is not None and (leaf := self.node.at(path)) is not None and leaf.accepts(value):
-                body = _with(body, path, value)
+                body = with_value(body, path, value)
         return body
 
 
@@ -277,14 +298,6 @@ def _at_example(example: Any, path: tuple[str, ...], many: bool) -> Any:
 
 def _slot(node: Node, name: str) -> tuple[str, ...] | None:
     return node.find(lambda found: found.name == name and found.properties is None)
-
-
-def _with(tree: Any, path: tuple[str, ...], value: Any) -> Any:
-    """``tree`` with ``value`` at ``path``; the dicts along the path are copied, the rest shared."""
-    if not path:
-        return value
-    inner = tree.get(path[0]) if isinstance(tree, dict) else None
-    return {**(tree if isinstance(tree, dict) else {}), path[0]: _with(inner, path[1:], value)}
 
 
 def _first_example(response: ResponseSpec | None) -> Any:

@@ -156,7 +156,7 @@ class MockApp:
                 mocked.parameters.check(relative, scope.get("query_string", b""), headers)
             payload = await self._payload(mocked, headers, receive)
             # As with Prism, a preference is honoured for a request that is authorized and valid.
-            if b"prefer" in headers and await self._preferred(mocked, scope, send):
+            if b"prefer" in headers and await self._preferred(mocked, scope, send, payload):
                 return
             await mocked.answer(
                 send, payload, scope.get("query_string", b""), (token or b"").decode("latin-1")
@@ -184,13 +184,15 @@ class MockApp:
             raise TooLarge
         return mocked.check(decode_json(await read_body(receive, MAX_BODY_BYTES)))
 
-    async def _preferred(self, mocked: OperationMock, scope: Scope, send: Send) -> bool:
+    async def _preferred(
+        self, mocked: OperationMock, scope: Scope, send: Send, payload: dict[str, Any] | None
+    ) -> bool:
         """Answer what ``Prefer`` asks for, changing nothing; False if it asks for nothing we read."""
         wanted = preferences(value for name, value in scope["headers"] if name == b"prefer")
         if not wanted:
             return False
         try:
-            preferred = choose(mocked.answers, wanted)
+            preferred = choose(mocked.answers, wanted, payload)
         except PreferError as exc:
             raise Refused(400, str(exc)) from None
         extra = [_AUTHENTICATE] if preferred.status == 401 else []

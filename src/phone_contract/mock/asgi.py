@@ -12,8 +12,9 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 JSON = b"application/json"
-# Built once: json.dumps with any option builds a new encoder per call.
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
+# Built once: json.dumps with any option builds a new encoder per call. An answer is a tree built from
+# JSON and the spec, never circular, so the encoder need not track every container it enters.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
 
 class Disconnected(Exception):

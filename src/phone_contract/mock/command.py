@@ -17,7 +17,7 @@ from phone_contract._secrets import TOKEN_ENV_VAR
 from phone_contract._spec import Spec, load_spec
 from phone_contract.mock.answers import Answers
 from phone_contract.mock.app import DEFAULT_TOKEN, create_app, served_operations
-from phone_contract.mock.cors import origin, with_cors
+from phone_contract.mock.cors import ANY_HEADER, READ_HEADERS, header_name, origin, with_cors
 from phone_contract.mock.faults import FAULTS, FaultTargets
 from phone_contract.mock.store import DEFAULT_CAPACITY
 
@@ -62,6 +62,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(default: off)",
     )
     parser.add_argument(
+        "--cors-allow-header",
+        action="append",
+        type=header_name,
+        metavar="NAME",
+        help=f"with --cors-origin: let pages send only these request headers besides the ones the mock "
+        f"reads ({', '.join(READ_HEADERS)} and the spec's header parameters); repeat for several, "
+        f"'*' for any (default: any)",
+    )
+    parser.add_argument(
         "--no-access-log", action="store_true", help="do not log each request (for benchmarks)"
     )
 
@@ -77,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--token must not be empty")
     if args.slow_seconds < 0:
         raise UsageError("--slow-seconds must not be negative")
+    if args.cors_allow_header and not args.cors_origin:
+        raise UsageError("--cors-allow-header needs --cors-origin: without it the mock answers no CORS")
     app = create_app(
         tokens=tokens,
         fault=args.fault,
@@ -89,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     served: Any = app
     if args.cors_origin:
         methods = [operation.method.upper() for operation in spec.operations]
-        served = with_cors(app, args.cors_origin, [*methods, "GET", "HEAD"])
+        headers = _cors_headers(spec, args.cors_allow_header)
+        served = with_cors(app, args.cors_origin, [*methods, "GET", "HEAD"], headers)
     sock = listen(args.host, args.port)
     fault_note = f"; fault {args.fault}" if args.fault else ""
     print(
@@ -100,6 +112,17 @@ def run(args: argparse.Namespace) -> int:
     )
     _serve(served, sock, access_log=not args.no_access_log)
     return Exit.OK
+
+
+def _cors_headers(spec: Spec, named: list[str] | None) -> list[str]:
+    """The request headers a page may send besides the ones the mock reads: any, unless some are
+    named; then those and the header parameters the spec documents, which the mock reads too."""
+    if not named:
+        return [ANY_HEADER]
+    documented = [
+        name for operation in spec.operations for where, name in operation.parameters if where == "header"
+    ]
+    return [*documented, *named]
 
 
 def _token_note(given: list[str] | None, from_env: str | None) -> str:

@@ -4,12 +4,14 @@ So an app's error handling can be developed against the mock: ``code`` picks the
 of a status (its first example, else a body derived from its schema), ``example`` picks a named example
 of the operation's responses (of that status, when both are given). Other preferences are ignored, as
 RFC 7240 asks of a server; a status or example the spec does not document is a 400 naming what is.
+Unlike Prism, a create's or an update's success echoes what the request sent (``mock.echo``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from phone_contract.mock.answers import Answers
 
@@ -40,8 +42,9 @@ def preferences(values: Iterable[bytes]) -> dict[str, str]:
     return found
 
 
-def choose(answers: Answers, wanted: dict[str, str]) -> Preferred:
-    """The documented answer ``wanted`` names; PreferError if the spec documents no such answer."""
+def choose(answers: Answers, wanted: dict[str, str], payload: Mapping[str, Any] | None = None) -> Preferred:
+    """The documented answer ``wanted`` names, answering ``payload`` (the valid request body: a create's
+    or an update's success echoes what it sent); PreferError if the spec documents no such answer."""
     operation = answers.operation
     code, example = wanted.get("code"), wanted.get("example")
     candidates = [(entry.status, entry) for entry in answers.documented.values()]
@@ -56,10 +59,10 @@ def choose(answers: Answers, wanted: dict[str, str]) -> Preferred:
         candidates = [(int(code), answers.documented[response.key])]
     if example is None:
         status, entry = candidates[0]
-        return Preferred(status, entry.body)
+        return Preferred(status, entry.answer(None, payload))
     for status, entry in candidates:
         if example in entry.examples:
-            return Preferred(status, entry.examples[example])
+            return Preferred(status, entry.answer(example, payload))
     names = [name for _, entry in candidates for name in entry.examples]
     where = f"the {code} response of " if code is not None else ""
     raise PreferError(

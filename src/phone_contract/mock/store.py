@@ -84,14 +84,14 @@ class ResourceStore:
         with self._lock:
             stored = self._addressed(scope, items)
             updated = [build(old, item) for old, item in zip(stored, items, strict=True)]
+            keys = [self._resource.key(new) for new in updated]
+            idents = [self._id(old) for old in stored]
             if unique:
-                self._check_unique(stored, updated)
+                self._check_unique(idents, updated, keys)
             for old in stored:
                 self._keys.pop(self._resource.key(old) or (), None)
-            for old, new in zip(stored, updated, strict=True):
-                ident = self._id(old)
+            for ident, new, key in zip(idents, updated, keys, strict=True):
                 self._items[ident] = new
-                key = self._resource.key(new)
                 if key is not None:
                     self._keys.setdefault(key, ident)
             return updated
@@ -109,51 +109,62 @@ class ResourceStore:
             stored = self._addressed(scope, items)
             updated = [build(old, item) for old, item in zip(stored, items, strict=True)]
             if unique:
-                self._check_unique(stored, updated)
+                keys = [self._resource.key(new) for new in updated]
+                self._check_unique([self._id(old) for old in stored], updated, keys)
             return updated
 
     def knows(self, scope: Any, item: Mapping[str, Any]) -> bool:
         """Whether ``item`` names a resource of ``scope``."""
         ident = item.get(self._resource.id or "")
         found = self._items.get(ident) if _hashable(ident) else None
-        return found is not None and self._in_scope(found, scope)
+        return found is not None and self._in_scope(found, self._resource.scope_key(scope))
 
     def in_scope(self, scope: Any) -> list[dict[str, Any]]:
         """Every resource of ``scope`` (all of them when the spec names no scope), oldest first."""
         with self._lock:
-            return [item for item in self._items.values() if self._in_scope(item, scope)]
+            wanted = self._resource.scope_key(scope)
+            return [item for item in self._items.values() if self._in_scope(item, wanted)]
 
     def _addressed(self, scope: Any, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """The stored resource each item names, in order; NotFound or Repeated (under the lock)."""
         name = self._resource.id or ""
+        # The request's scope as compared, once for all its items.
+        wanted = self._resource.scope_key(scope)
         stored: list[dict[str, Any]] = []
         for item in items:
             ident = item.get(name)
             found = self._items.get(ident) if _hashable(ident) else None
-            if found is None or not self._in_scope(found, scope):
+            if found is None or not self._in_scope(found, wanted):
                 raise NotFound(str(ident))
             if any(other is found for other in stored):
                 raise Repeated(str(ident))
             stored.append(found)
         return stored
 
-    def _check_unique(self, old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]) -> None:
-        mine = {self._id(item) for item in old}
+    def _check_unique(
+        self,
+        mine: Sequence[Any],
+        new: Sequence[dict[str, Any]],
+        keys: Sequence[tuple[Any, ...] | None],
+    ) -> None:
+        """Conflict when a new resource's unique values (``keys``) are taken by a resource other than
+        the ones being changed (ids ``mine``), or by another new one."""
+        changing = set(mine)
         taken: set[tuple[Any, ...]] = set()
-        for resource in new:
-            key = self._resource.key(resource)
+        for resource, key in zip(new, keys, strict=True):
             if key is None:
                 continue
             holder = self._keys.get(key)
-            if key in taken or (holder is not None and holder not in mine):
+            if key in taken or (holder is not None and holder not in changing):
                 raise Conflict(self._shown(resource))
             taken.add(key)
 
-    def _in_scope(self, resource: Mapping[str, Any], scope: Any) -> bool:
+    def _in_scope(self, resource: Mapping[str, Any], wanted: Any) -> bool:
+        """Whether ``resource`` lives in the scope ``wanted`` (as :meth:`Resource.scope_key` gives it)."""
         name = self._resource.scope
-        if name is None or scope is None:
+        if name is None or wanted is None:
             return True  # the spec names no scope, or the request none: every resource is in it
-        return bool(self._resource.scope_key(resource.get(name)) == self._resource.scope_key(scope))
+        return bool(self._resource.scope_key(resource.get(name)) == wanted)
 
     def _id(self, resource: Mapping[str, Any]) -> Any:
         ident = resource.get(self._resource.id) if self._resource.id else None

@@ -102,6 +102,25 @@ class Node:
             sent = int(sent)
         return sent if self.trusted or self.accepts(sent) else self.default
 
+    def merged(self, stored: Any, sent: Any) -> Any:
+        """What :meth:`answer` gives for ``sent`` merged into ``stored`` (objects field by field, anything
+        else replaced), where ``stored`` is an earlier answer of this place (so it holds every documented
+        field and nothing else, each valid here): only what was sent is answered again, so an update costs
+        what it changes, not the whole resource."""
+        children = self.properties
+        if children is None:
+            return self.answer(merge(stored, sent))
+        if type(sent) is not dict or type(stored) is not dict:
+            return self.answer(sent)
+        return {
+            **stored,
+            **{
+                name: children[name].merged(stored.get(name), value)
+                for name, value in sent.items()
+                if name in children
+            },
+        }
+
     def accepts(self, value: Any) -> bool:
         """Whether ``value`` is valid here (formats asserted); compiled on first use."""
         if self._validator is None:
@@ -135,6 +154,22 @@ class Node:
         for name in path:
             node = (node.properties or {}).get(name) if node is not None else None
         return node
+
+
+def with_value(tree: Any, path: tuple[str, ...], value: Any) -> Any:
+    """``tree`` with ``value`` at ``path``; the dicts along the path are copied, the rest shared."""
+    if not path:
+        return value
+    inner = tree.get(path[0]) if isinstance(tree, dict) else None
+    return {**(tree if isinstance(tree, dict) else {}), path[0]: with_value(inner, path[1:], value)}
+
+
+def merge(stored: Any, sent: Any) -> Any:
+    """``sent`` merged into ``stored``: objects field by field, anything else replaced (the spec's
+    decision for an update: a field left out keeps its value)."""
+    if isinstance(stored, Mapping) and isinstance(sent, Mapping):
+        return {**stored, **{key: merge(stored.get(key), value) for key, value in sent.items()}}
+    return sent
 
 
 def compile_node(
