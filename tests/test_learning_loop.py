@@ -91,11 +91,15 @@ def test_a_red_gate_becomes_green_through_learn_with_no_hand_edit(tmp_path: Path
         har = tmp_path / f"round{round_number}.har"
         gated = _gate(spec, har)
         if gated.status == 0:
-            # Green, and the evidence of the green run has nothing left to teach.
+            # Green, and the evidence of the green run has nothing left to teach: the loop is done.
             settled = _cli("learn", str(har), "--spec", str(spec))
-            assert settled.returncode == 0, settled.stdout[-3000:]
-            break
-        assert gated.status == 1, gated.stderr[-2000:]  # red: the contract is broken, not "could not run"
+            if settled.returncode == 0:
+                break
+            # Or green with something left to document (what the gate accepts unasked, such as the 401
+            # its authentication probes got from a learned operation), and no bug: one more round.
+            assert "Not learnable" not in settled.stdout, settled.stdout[-3000:]
+        else:
+            assert gated.status == 1, gated.stderr[-2000:]  # red: the contract is broken, not "could not run"
         assert read_har(har), "a red run keeps what was said"
         learned = _cli("learn", str(har), "--spec", str(spec), "--write")
         assert learned.returncode == 1, learned.stdout[-3000:] + learned.stderr
@@ -103,7 +107,7 @@ def test_a_red_gate_becomes_green_through_learn_with_no_hand_edit(tmp_path: Path
         for output in (gated.stdout, gated.stderr, learned.stdout, har.read_text(encoding="utf-8")):
             assert SECRET_TOKEN not in output
     else:
-        raise AssertionError(f"still red after {MAX_ROUNDS} rounds of learning:\n{rounds[-1][-3000:]}")
+        raise AssertionError(f"not settled after {MAX_ROUNDS} rounds of learning:\n{rounds[-1][-3000:]}")
     assert rounds, "the first run against the evolved API must be red"
 
     # What was learned, as the evolution deserves.

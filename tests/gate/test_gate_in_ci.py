@@ -8,7 +8,6 @@ exact.
 
 from __future__ import annotations
 
-import itertools
 import re
 import subprocess
 import sys
@@ -37,12 +36,15 @@ pytestmark = pytest.mark.e2e
 EDGE_API = (str(Path(__file__).with_name("edge_api.py")),)
 PROXY_BANNER = re.compile(r"phone-contract proxy: (http://127\.0\.0\.1:\d+) -> ")
 # What pytest's own terminal would print: none of it belongs in the gate's output.
-PYTEST_NOISE = ("= FAILURES =", "Interrupted", " passed", " failed in", "subtests", "short test summary")
+PYTEST_NOISE = re.compile(
+    r"= FAILURES =|Interrupted|\d+ (passed|failed|errors?)\b|subtests|short test summary|^(PASSED|FAILED) ",
+    re.MULTILINE,
+)
 
 
 def _no_pytest_noise(result: GateResult) -> None:
-    for noise in PYTEST_NOISE:
-        assert noise not in result.stdout, (noise, result.stdout[-3000:])
+    noise = PYTEST_NOISE.search(result.stdout)
+    assert noise is None, (noise, result.stdout[-3000:])
 
 
 @pytest.fixture(scope="module")
@@ -93,20 +95,18 @@ def test_a_break_at_one_boundary_of_an_optional_field_is_caught_at_the_default_b
 
 
 def test_progress_reaches_the_real_stderr_while_the_run_goes() -> None:
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, *CLI, "gate"],
         cwd=ROOT,
         env=gate_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
+    ) as process:
         assert process.stderr is not None
         first = process.stderr.readline()
         running = process.poll() is None
         rest = process.stderr.read()
-    finally:
         process.wait(timeout=240)
     assert first.startswith(PROGRESS_PREFIX), first + rest
     assert running, "the first progress line came only after the run had ended"
@@ -134,7 +134,11 @@ def test_a_run_ends_with_the_gates_own_summary_and_nothing_of_pytests() -> None:
     result = run_gate(["--fault", "field-missing", "-q", "--max-examples", "5"])
     assert result.status == 1, result.stderr
     _no_pytest_noise(result)
-    assert result.stdout.rstrip().splitlines()[-1].startswith("  result: contract broken")
+    # The gate's summary is the last thing printed: one of it, and every line after its head is its own.
+    assert result.stdout.count("phone-contract gate summary - ") == 1
+    tail = result.stdout.split("phone-contract gate summary - ", 1)[1].splitlines()[1:]
+    assert all(line.startswith("  ") for line in tail), tail
+    assert any(line.startswith("  result: contract broken") for line in tail)
     # Each failure group says one count, the same in its block and in the summary.
     assert result.groups
     for (check, operation, where), count in result.groups.items():
@@ -189,11 +193,13 @@ def test_a_refused_token_stops_the_run_with_only_why(tmp_path: Path) -> None:
     _no_pytest_noise(result)
     assert result.stdout.splitlines()[0].startswith("phone-contract gate: target ")
     assert "summary" not in result.stdout
-    assert result.stderr.startswith("phone-contract gate: error: ")
-    assert len(result.stderr.splitlines()) == 1
+    # Without pinned IDs a live run warns first (made-up IDs): that warning is not the run's answer.
+    lines = [line for line in result.stderr.splitlines() if "gate: warning: " not in line]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("phone-contract gate: error: ")
     error = ET.fromstring(junit.read_text()).find("testsuite/testcase/error")  # noqa: S314 - our own file
     assert error is not None
-    assert error.get("message") == result.stderr.removeprefix("phone-contract gate: error: ").strip()
+    assert error.get("message") == lines[0].removeprefix("phone-contract gate: error: ").strip()
 
 
 # --- what the API sees ----------------------------------------------------------------------------
@@ -282,7 +288,7 @@ def test_a_header_the_gate_cannot_send_is_one_line(header: str, words: str) -> N
     result = run_gate(["-H", header])
     assert result.status == 2
     assert words in result.stderr
-    assert len(result.stderr.splitlines()) == 2  # argparse: usage, then why
+    assert len(result.stderr.splitlines()) == 1  # why, in one line (no usage page)
     assert "Bearer x" not in result.stderr
     assert "no colon here" not in result.stderr
 
@@ -375,7 +381,7 @@ def test_workers_keep_the_pace(tmp_path: Path) -> None:
         if entry.raw_entry.get("comment") != "reachability probe"
     )
     assert len(starts) == 30
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    # Each request has a time slot of its own, 50 ms after the one before (a little under, for the
-    # clock's resolution), however many are in flight.
-    assert min(gaps) >= 0.045, gaps
+    # Each request has a time slot of its own, 50 ms after the one before, however many are in flight
+    # (tests/gate/test_pacing.py holds that exactly). Seen from the HAR, whose times are taken a little
+    # after each slot, a lower bound on the whole span is what a busy machine cannot break.
+    assert starts[-1] - starts[0] >= 0.9 * 29 * 0.05, starts

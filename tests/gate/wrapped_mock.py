@@ -108,6 +108,13 @@ def wrap(mode: str, mock: ASGI) -> ASGI:
             body = json.dumps(_changed(sent, STRING_CHANGES[mode])).encode()
         if mode == "evolved":
             if scope["method"] == "GET":
+                # Behind the same authentication as the rest: the mock's own refusal stands (asked
+                # as a create of nothing, which it judges by its token before anything else).
+                refused = Captured()
+                await mock({**scope, "method": "POST"}, replay(b""), refused)
+                if refused.status in (401, 403):
+                    await _answer(send, refused.status, refused.body)
+                    return
                 await _answer(send, 200, LISTED)
                 return
             if "voiceConfig" in _config_fields(sent):

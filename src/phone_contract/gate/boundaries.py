@@ -7,8 +7,10 @@ bodies; so the gate sends these first:
 
 - packed: body *k* holds every field's *k*-th boundary value at once, so a handful of bodies (as
   many as the field with the most values has) covers every boundary of every field;
-- then one field at a time, every field's first value before any field's second, so that what
-  broke is plain from the body that broke it, as far as the budget goes.
+- then one field at a time: first the values no packed body could hold (a field left out whose
+  own fields have values in every round, an item of an array another value empties), then every
+  field's first value before any field's second, so that what broke is plain from the body that
+  broke it, as far as the budget goes.
 
 Each variant is kept only when the whole body is still valid for the spec: they are positive cases,
 as the conformance checks judge them. Pure: built from the spec model, no network.
@@ -75,17 +77,11 @@ def boundaries(operation: Operation) -> Boundaries:
     field's first value before any field's second); none when it takes no JSON body or has no valid
     example."""
     schema = operation.request_schema()
-    if schema is None:
+    base = every_field(operation)
+    if schema is None or base is None:
         return Boundaries()
     validator = operation.spec.validator(schema)
-    examples = [value for value in operation.request_examples().values() if isinstance(value, dict)]
-    if not examples or not validator.is_valid(examples[0]):
-        return Boundaries()
-    # Every field present (the example's values, samples for the rest), so each has boundaries to
-    # show; an optional one is then also left out. The full body is itself the first one sent.
-    base = _filled(operation, schema, examples[0], 0)
-    if not validator.is_valid(base):
-        base = examples[0]
+    # The full body is itself the first one sent.
     per_field: dict[Path, list[Boundary]] = {(): [Boundary((), "every field sent", base)]}
     seen = {_key(base)}
     identity = _identity_fields(operation)
@@ -102,9 +98,32 @@ def boundaries(operation: Operation) -> Boundaries:
         [boundary for boundary in round_ if boundary is not None]
         for round_ in itertools.zip_longest(*per_field.values())
     ]
-    singles = tuple(boundary for round_ in rounds for boundary in round_)
-    packed = (_packed(base, round_, validator.is_valid) for round_ in rounds)
-    return Boundaries(tuple(found for found in packed if len(found.holds) > 1), singles)
+    singles = [boundary for round_ in rounds for boundary in round_]
+    packed = tuple(
+        found
+        for found in (_packed(base, round_, validator.is_valid) for round_ in rounds)
+        if len(found.holds) > 1
+    )
+    # The values no packed body could hold go first: coverage before diagnosis.
+    held = {id(boundary) for found in packed for boundary in found.holds}
+    unheld = [boundary for boundary in singles if id(boundary) not in held]
+    return Boundaries(packed, tuple(unheld + [boundary for boundary in singles if id(boundary) in held]))
+
+
+def every_field(operation: Operation) -> dict[str, Any] | None:
+    """The operation's request example with every field present (the example's values, samples for
+    the rest), so each field has boundaries to show; the example itself when the samples do not fit
+    together; None when it takes no JSON body or has no valid example."""
+    schema = operation.request_schema()
+    if schema is None:
+        return None
+    validator = operation.spec.validator(schema)
+    examples = [value for value in operation.request_examples().values() if isinstance(value, dict)]
+    if not examples or not validator.is_valid(examples[0]):
+        return None
+    base = _filled(operation, schema, examples[0], 0)
+    found: dict[str, Any] = base if validator.is_valid(base) else examples[0]
+    return found
 
 
 def _packed(base: dict[str, Any], round_: list[Boundary], valid: Any) -> Packed:

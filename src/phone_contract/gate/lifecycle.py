@@ -34,6 +34,7 @@ from schemathesis.specs.openapi.expressions import evaluate
 
 from phone_contract._paths import json_path
 from phone_contract._spec import JSON, Link, Operation, Role, properties_of
+from phone_contract.gate.boundaries import every_field
 from phone_contract.gate.checks import echo_violations, json_equal, rfc3339
 from phone_contract.gate.conformance import send_and_check
 from phone_contract.gate.profiles import profile
@@ -105,7 +106,10 @@ def run_lifecycle(session: GateSession) -> None:
         tracked = steps.create(data)
         if tracked is None:
             return
-        for step in (steps.update, steps.update_unknown, steps.update_from_other_scope, steps.update):
+        # The first update sends a change for sure: what follows it (a confirmation before each
+        # refusal, the second update) then shows whether the change was kept.
+        steps.update(tracked, data, changing=True)
+        for step in (steps.update_unknown, steps.update_from_other_scope, steps.update):
             if session.failed_fast:
                 return
             step(tracked, data)
@@ -159,10 +163,12 @@ class Steps:
         scope = found.get(resource.scope) if resource.scope else None
         return Tracked(operation, case, response, ident, scope, found, _echoed(operation, case.body))
 
-    def update(self, tracked: Tracked, data: st.DataObject) -> None:
+    def update(self, tracked: Tracked, data: st.DataObject, *, changing: bool = False) -> None:
         session = self.session
+        if session.failed_fast:
+            return
         link = data.draw(st.sampled_from(self.links[tracked.create.name]), label="link")
-        case = _linked_case(session, link, tracked, data)
+        case = _linked_case(session, link, tracked, data, changing=changing)
         if case is None:
             return
         response = send_and_check(session, case, prepared=True)
@@ -244,15 +250,22 @@ def _machine(steps: Steps) -> type[RuleBasedStateMachine]:
     return Lifecycle
 
 
-def _linked_case(session: GateSession, link: Link, tracked: Tracked, data: st.DataObject) -> Case[Any] | None:
+def _linked_case(
+    session: GateSession, link: Link, tracked: Tracked, data: st.DataObject, *, changing: bool = False
+) -> Case[Any] | None:
     """An update of ``tracked``: a valid body drawn for the link's target, with what the link says
-    (the created resource's id and scope) written over it."""
+    (the created resource's id and scope) written over it; ``changing``: one that sends a value of an
+    echoed field other than the one stored, when the drawn one does not and the spec's example does."""
     target = link.target
-    generated = data.draw(session.valid_cases(target), label="update")
+    generated = data.draw(session.valid_cases(target), label="update").body
+    if changing and not _sends_a_change(target, generated, tracked):
+        # The spec's own example with every field sent: no draw, so the tour draws alike each time.
+        full = every_field(target)
+        generated = full if full is not None and _sends_a_change(target, full, tracked) else generated
     linked = evaluate(link.request_body, StepOutput(tracked.response, tracked.case), evaluate_nested=True)
-    if not isinstance(linked, dict) or not isinstance(generated.body, dict):
+    if not isinstance(linked, dict) or not isinstance(generated, dict):
         return None
-    body = _overlay(copy.deepcopy(generated.body), linked)
+    body = _overlay(copy.deepcopy(generated), linked)
     if _addressed(target, body) != [tracked.ident]:
         return None  # the link did not resolve to the tracked resource (its answer lacked the id?)
     _unique_items(session, target, body)
@@ -402,6 +415,12 @@ def _unique_items(session: GateSession, operation: Operation, body: dict[str, An
             if isinstance(item.get(name), str):
                 limit = (properties_of(resource.schema).get(name) or {}).get("maxLength")
                 item[name] = session.unique_in_run(item[name], limit if isinstance(limit, int) else None)
+
+
+def _sends_a_change(operation: Operation, body: Any, tracked: Tracked) -> bool:
+    items = _items(operation, body)
+    sent = _echoed(operation, items[0] if items else {})
+    return any(not json_equal(value, tracked.latest.get(name)) for name, value in sent.items())
 
 
 def _echoed(operation: Operation, sent: Any) -> dict[str, Any]:

@@ -1,0 +1,77 @@
+"""Lanes: units run in their own lane, take turns except while waiting, and report what they raised."""
+
+from __future__ import annotations
+
+import threading
+import unittest
+from functools import partial
+
+import pytest
+
+from phone_contract.gate.lanes import Lanes, Unit
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_each_unit_runs_once_in_a_lane_of_its_name(workers: int) -> None:
+    lanes = Lanes()
+    seen: list[tuple[str, str]] = []
+
+    def note(name: str) -> None:
+        seen.append((name, lanes.current.name))
+
+    units = [Unit(name, partial(note, name)) for name in "abcde"]
+    lanes.run(units, workers)
+    assert sorted(seen) == [(name, name) for name in "abcde"]
+    assert lanes.current.name == ""  # the caller's own lane is left as it was
+
+
+def test_one_worker_runs_the_units_in_the_order_given() -> None:
+    lanes = Lanes()
+    order: list[str] = []
+    lanes.run([Unit(name, partial(order.append, name)) for name in "cab"], 1)
+    assert order == ["c", "a", "b"]
+
+
+def test_units_take_turns_and_give_theirs_up_only_while_waiting() -> None:
+    lanes = Lanes()
+    inside = 0
+    most = 0
+    both_waiting = threading.Barrier(2, timeout=10)
+    guard = threading.Lock()
+
+    def unit() -> None:
+        nonlocal inside, most
+        with guard:
+            inside += 1
+            most = max(most, inside)
+        with guard:
+            inside -= 1
+        with lanes.waiting():
+            # Both units wait at once: only possible if each gave up its turn while waiting.
+            both_waiting.wait()
+
+    lanes.run([Unit("one", unit), Unit("two", unit)], 2)
+    assert most == 1
+
+
+def test_a_unit_with_nothing_to_generate_is_not_an_error() -> None:
+    def nothing() -> None:
+        raise unittest.SkipTest("Hypothesis has been told to run no test cases for this test.")
+
+    ran: list[str] = []
+    Lanes().run([Unit("empty", nothing), Unit("next", lambda: ran.append("next"))], 1)
+    assert ran == ["next"]
+
+
+def test_one_error_is_raised_as_it_is_and_several_together() -> None:
+    def fails(message: str) -> Unit:
+        def run() -> None:
+            raise ValueError(message)
+
+        return Unit(message, run)
+
+    with pytest.raises(ValueError, match="alone"):
+        Lanes().run([fails("alone"), Unit("fine", lambda: None)], 1)
+    with pytest.raises(ExceptionGroup) as raised:
+        Lanes().run([fails("first"), fails("second")], 2)
+    assert sorted(str(error) for error in raised.value.exceptions) == ["first", "second"]
