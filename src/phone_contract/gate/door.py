@@ -36,6 +36,7 @@ from phone_contract._spec import Operation, Role, Spec
 from phone_contract._version import user_agent
 from phone_contract.gate.budget import Budget
 from phone_contract.gate.created import CreatedResources
+from phone_contract.gate.disguise import disguised_body
 from phone_contract.gate.door_errors import (
     AnswerLost,
     APIUnavailable,
@@ -230,7 +231,7 @@ class Gatekeeper:
         lane = _header(scope, LANE_HEADER) or ""
         scope = self._as_sent(scope)
         entered = self._clock()
-        body = await read_body(receive)
+        scope, body = _disguised(scope, await read_body(receive))
         method, path = str(scope["method"]).upper(), str(scope["path"])
         request = _Request(
             method=method,
@@ -460,6 +461,16 @@ class Gatekeeper:
             self._redactor.learn_from_body(json.loads(body))
         except (ValueError, UnicodeDecodeError):
             return  # not JSON: it carries no secret field
+
+
+def _disguised(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    """The request with its passwords disguised (gate.disguise), its Content-Length to match."""
+    disguised = disguised_body(body)
+    if disguised == body:
+        return scope, body
+    headers = [(k, v) for k, v in scope.get("headers", []) if bytes(k).lower() != b"content-length"]
+    headers.append((b"content-length", str(len(disguised)).encode()))
+    return {**scope, "headers": headers}, disguised
 
 
 def _decoded(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
