@@ -64,7 +64,7 @@ def test_a_served_operation_the_spec_lacks_is_learned_and_gated_green_within_thr
             break
         assert gated.status == 1, gated.stderr[-2000:]
         learned = _cli("learn", str(har), "--spec", str(spec), "--write")
-        assert learned.returncode == 1, learned.stdout[-3000:] + learned.stderr
+        assert learned.returncode == 0, learned.stdout[-3000:] + learned.stderr  # written: the loop goes on
     else:
         raise AssertionError(f"still red after {NEWER_ROUNDS} rounds:\n{gated.stdout[-3000:]}")
     # The update is documented as an operation, marked learned, and the green run called it.
@@ -102,7 +102,7 @@ def test_a_red_gate_becomes_green_through_learn_with_no_hand_edit(tmp_path: Path
             assert gated.status == 1, gated.stderr[-2000:]  # red: the contract is broken, not "could not run"
         assert read_har(har), "a red run keeps what was said"
         learned = _cli("learn", str(har), "--spec", str(spec), "--write")
-        assert learned.returncode == 1, learned.stdout[-3000:] + learned.stderr
+        assert learned.returncode == 0, learned.stdout[-3000:] + learned.stderr  # written: the loop goes on
         rounds.append(learned.stdout)
         for output in (gated.stdout, gated.stderr, learned.stdout, har.read_text(encoding="utf-8")):
             assert SECRET_TOKEN not in output

@@ -193,6 +193,16 @@ def test_undocumented_fields_are_found_in_objects_and_array_items() -> None:
     assert check(body) == []  # Response schemas are open: tolerated, only reported here.
 
 
+def test_a_field_a_pattern_names_is_documented_by_it() -> None:
+    document = yaml.safe_load(default_spec_path().read_text(encoding="utf-8"))
+    document["components"]["schemas"]["PhoneNumber"]["patternProperties"] = {"^x-": {"type": "number"}}
+    spec = parse_spec(yaml.safe_dump(document), "a spec that documents x- fields by a pattern")
+    body = created()
+    phone(body)["x-rate"] = 1.5
+    phone(body)["rate"] = 1.5
+    assert undocumented_fields(create_operation(spec), 201, body) == [f"{PHONE}.rate"]
+
+
 def test_undocumented_fields_of_an_error_and_of_an_undocumented_status() -> None:
     body = example("400")
     body["error"]["details"] = []

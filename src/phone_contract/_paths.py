@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 
@@ -17,3 +18,12 @@ def json_path(parts: Sequence[str | int]) -> str:
         else:
             out += f"[{json.dumps(part)}]"
     return out
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def any_item(path: str) -> str:
+    """``$.updated[3].carrier`` -> ``$.updated[*].carrier``: items of a list that break alike are one
+    place, however many items broke."""
+    return _INDEX.sub("[*]", path)

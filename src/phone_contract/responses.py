@@ -28,7 +28,7 @@ from freya_phone_numbers_client.strict import (
 from phone_contract._client_contract import client_contract
 from phone_contract._paths import json_path
 from phone_contract._redact import Redactor
-from phone_contract._spec import JSON, Operation, Spec, properties_of, spec_or_default
+from phone_contract._spec import JSON, Operation, Spec, pattern_property, properties_of, spec_or_default
 
 __all__ = [
     "CONTENT_TYPE_PATH",
@@ -128,8 +128,12 @@ def _walk_undocumented(schema: Any, value: Any, parts: list[str | int]) -> Itera
     properties = properties_of(schema)
     extra = schema.get("additionalProperties")
     for key, item in value.items():
+        pattern = pattern_property(schema, key) if key not in properties else None
         if key in properties:
             yield from _walk_undocumented(properties[key], item, [*parts, key])
+        elif pattern is not None:
+            # A field a pattern names is documented by it (``x-`` extensions, say).
+            yield from _walk_undocumented(pattern[1], item, [*parts, key])
         elif isinstance(extra, Mapping):
             # A map-like object: its keys are data, its values have a schema.
             yield from _walk_undocumented(extra, item, [*parts, key])

@@ -29,7 +29,7 @@ def test_an_undocumented_response_field_is_added_as_optional_with_its_inferred_s
     assert proposed.spec.read_bytes() == proposed.before  # no --write, no change
 
     written = learn(calls, "--write")
-    assert written.status == 1
+    assert written.status == 0
     properties = written.schema("PhoneNumber")["properties"]
     assert properties["carrier"] == {
         "type": "string",
@@ -49,7 +49,7 @@ def test_an_undocumented_response_field_is_added_as_optional_with_its_inferred_s
 def test_a_documented_field_of_another_type_or_format_is_widened_just_enough(learn: LearnRun) -> None:
     config = {**CONFIG, "voiceConfig": None, "inboundAgentId": "12345"}
     learned = learn([Call(201, created(config=config), body())], "--write")
-    assert learned.status == 1
+    assert learned.status == 0
     properties = learned.schema("PhoneNumberConfig")["properties"]
     assert properties["voiceConfig"]["type"] == ["string", "null"]
     assert "format" not in properties["inboundAgentId"]
@@ -65,7 +65,7 @@ def test_a_documented_field_of_another_type_or_format_is_widened_just_enough(lea
 def test_null_for_a_shared_component_widens_only_the_place_it_was_seen(learn: LearnRun) -> None:
     outbound = {"enabled": False, "transportProtocol": None}
     learned = learn([Call(201, created(config={"sipOutbound": outbound}), body())], "--write")
-    assert learned.status == 1
+    assert learned.status == 0
     assert learned.schema("TransportProtocol")["enum"] == ["UDP", "TCP", "TLS"]
     widened = learned.schema("SipOutbound")["properties"]["transportProtocol"]
     assert widened["anyOf"] == [{"$ref": "#/components/schemas/TransportProtocol"}, {"type": "null"}]
@@ -77,7 +77,7 @@ def test_null_for_a_shared_component_widens_only_the_place_it_was_seen(learn: Le
 def test_an_undocumented_status_is_documented_with_the_schema_its_bodies_fit(learn: LearnRun) -> None:
     refusal = error("unprocessable", "workspaceId: unknown workspace")
     learned = learn([Call(201, created(), body()), Call(422, refusal, body())], "--write")
-    assert learned.status == 1
+    assert learned.status == 0
     response = learned.document["paths"]["/phone-numbers"]["post"]["responses"]["422"]
     assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorResponse"}
     assert response["description"].startswith(f"Learned from the live API on {TODAY}: answered 422")
@@ -95,7 +95,7 @@ def test_another_method_served_on_the_path_is_documented_as_a_learned_operation(
         ),
     ]
     learned = learn(calls, "--write")
-    assert learned.status == 1
+    assert learned.status == 0
     item = learned.document["paths"]["/phone-numbers"]
     # GET answered: documented with what it answered. PATCH only listed in Allow: whatever it answers.
     assert item["get"]["x-phone-contract"]["role"] == "other"
@@ -113,7 +113,7 @@ def test_another_method_served_on_the_path_is_documented_as_a_learned_operation(
 def test_a_spec_invalid_body_the_api_accepted_loosens_the_constraint_it_broke(learn: LearnRun) -> None:
     long_number = "+1" + "5" * 23
     learned = learn([Call(201, created(number=long_number), body(number=long_number))], "--write")
-    assert learned.status == 1
+    assert learned.status == 0
     number = learned.schema("CreatePhoneNumberRequest")["properties"]["number"]
     assert number["maxLength"] == 25
     assert number["minLength"] == 3
@@ -130,7 +130,7 @@ def test_a_field_the_api_now_refuses_is_removed_from_the_request(learn: LearnRun
         Call(400, refusal, body(friendlyName="Main line")),
     ]
     learned = learn(calls, "--write")
-    assert learned.status == 1
+    assert learned.status == 0
     request = learned.schema("CreatePhoneNumberRequest")
     assert "friendlyName" not in request["properties"]
     assert "`friendlyName` is no longer accepted" in request["description"]
@@ -149,7 +149,7 @@ def test_a_refusal_no_single_field_explains_is_reported_not_learned(learn: Learn
         Call(400, error("validation_error", "rejected"), body(friendlyName="x", config=CONFIG)),
     ]
     learned = learn(calls, "--write")
-    assert learned.status == 1
+    assert learned.status == 0
     assert learned.spec.read_bytes() == learned.before
     assert "no single field explains it" in learned.out
 
@@ -168,7 +168,7 @@ def test_an_accepted_body_loosens_each_constraint_it_broke(learn: LearnRun) -> N
         "config": {"sipOutbound": {"transportProtocol": "SCTP", "port": 70000}},
     }  # and no userId, which the spec requires
     learned = learn([Call(201, created(), sent)], "--write")
-    assert learned.status == 1
+    assert learned.status == 0
     request = learned.schema("CreatePhoneNumberRequest")
     assert "format" not in request["properties"]["workspaceId"]
     assert request["properties"]["label"]["type"] == "string"
@@ -182,6 +182,6 @@ def test_a_refused_value_of_a_required_field_is_reported_not_learned(learn: Lear
     refusal = error("validation_error", "number: must be at most 15 characters")
     calls = [Call(201, created(), body()), Call(400, refusal, body(number="+1415555123456789"))]
     learned = learn(calls, "--write")
-    assert learned.status == 1
+    assert learned.status == 0
     assert learned.spec.read_bytes() == learned.before
     assert "refused (400) a value of $.number that the spec allows" in learned.out

@@ -29,7 +29,7 @@ from phone_contract._spec.model import (
     ResponseSpec,
     Spec,
 )
-from phone_contract._spec.resolution import Reference, has_refs, properties_of
+from phone_contract._spec.resolution import Reference, has_refs, pattern_property, properties_of
 from phone_contract._spec.semantics import (
     OPERATION_EXTENSION,
     RESOURCE_EXTENSION,
@@ -63,6 +63,7 @@ __all__ = [
     "load_spec",
     "parse_document",
     "parse_spec",
+    "pattern_property",
     "pointer_parts",
     "properties_of",
     "spec_from_document",

@@ -7,6 +7,7 @@ layout a spec happens to use (``components/requestBodies``, one-item ``allOf``..
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,3 +241,24 @@ def properties_of(schema: Any) -> dict[str, Any]:
         for part in schema.get(combinator) or []:
             properties.update(properties_of(part))
     return properties
+
+
+def pattern_property(schema: Any, name: str) -> tuple[tuple[str | int, ...], Any] | None:
+    """The ``patternProperties`` entry of an object schema (or of its ``allOf``/``anyOf``/``oneOf``
+    parts) that documents field ``name``: (its pointer below the schema, its schema). The pattern is
+    matched as the validator matches it (``re.search``), so what validates a field also documents it."""
+    if not isinstance(schema, Mapping):
+        return None
+    patterns = schema.get("patternProperties")
+    for pattern, part in patterns.items() if isinstance(patterns, Mapping) else ():
+        try:
+            if re.search(pattern, name):
+                return ("patternProperties", pattern), part
+        except re.error:
+            continue  # not a pattern this validator reads: it documents nothing here either
+    for combinator in ("allOf", "anyOf", "oneOf"):
+        for index, part in enumerate(schema.get(combinator) or []):
+            found = pattern_property(part, name)
+            if found is not None:
+                return (combinator, index, *found[0]), found[1]
+    return None

@@ -13,7 +13,7 @@ from schemathesis import Case, Response
 
 from phone_contract._http import content_type
 from phone_contract._redact import TOKEN_PLACEHOLDER, Redactor, curl
-from phone_contract._words import counted
+from phone_contract._words import counted, times
 from phone_contract.gate.checks import operation_of
 from phone_contract.gate.tally import Finding, Tally
 from phone_contract.responses import Violation, check_response, shown
@@ -82,8 +82,9 @@ def sorted_findings(tally: Tally) -> list[Finding]:
 
 def render_finding(finding: Finding) -> str:
     """A finding's block: its heading (check, operation, where, how often) and its first occurrence."""
-    times = "once" if finding.count == 1 else f"{finding.count} times"
-    heading = f"contract broken ({finding.check}) on {finding.operation}: {finding.where} ({times})"
+    heading = (
+        f"contract broken ({finding.check}) on {finding.operation}: {finding.where} ({times(finding.count)})"
+    )
     return f"{heading}\n{finding.report}"
 
 

@@ -7,12 +7,11 @@ path or a status), with how often it was seen and the report of its first occurr
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-_ANY_INDEX = re.compile(r"\[\d+\]")
+from phone_contract._paths import any_item
 
 
 @dataclass
@@ -83,7 +82,7 @@ class Tally:
         ``report``."""
         # Items of a list fail alike: headers[0].key and headers[3].key are one kind of failure.
         with self._lock:
-            for where in sorted({_ANY_INDEX.sub("[*]", place) for place in places} or {"(the response)"}):
+            for where in sorted({any_item(place) for place in places} or {"(the response)"}):
                 key = (check, operation, where)
                 finding = self.findings.get(key)
                 if finding is None:

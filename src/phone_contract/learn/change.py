@@ -9,9 +9,10 @@ from typing import Any
 
 from phone_contract._redact import Redactor
 from phone_contract._spec import JSON, Operation, Spec
+from phone_contract._words import times
 from phone_contract.coverage import NOT_JSON, of_operation
 from phone_contract.learn.edit import Edit
-from phone_contract.learn.evidence import Observation, is_json, shown
+from phone_contract.learn.evidence import Observation, clipped, is_json, shown
 
 _SHOWN_REFS = 5
 _SHOWN_VALUES = 3
@@ -30,10 +31,50 @@ class Change:
 
 @dataclass(frozen=True)
 class Finding:
-    """Evidence that no spec change may cover: a bug to report (or a refusal no single field explains)."""
+    """Evidence that no spec change may cover: a bug to report (or a refusal no single field explains).
+
+    ``summary`` names the operation, what is wrong and where (list items as ``[*]``): the same break in
+    many answers is one finding, with every exchange that showed it and what each showed.
+    """
 
     summary: str
+    seen: tuple[Observation, ...] = ()
     evidence: tuple[str, ...] = ()
+    observed: tuple[str, ...] = ()  # values as shown, secrets already redacted
+
+    @property
+    def headline(self) -> str:
+        """``POST /phone-numbers: answered 500, a server error (45 times, in nightly.har entries 4, ...)``."""
+        if not self.seen:
+            return self.summary
+        return f"{self.summary} ({times(len(self.seen))}, in {refs(self.seen)})"
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """What follows the headline: the evidence, then the values observed."""
+        observed = (
+            (f"observed: {listed([clipped(value) for value in self.observed])}",) if self.observed else ()
+        )
+        return (*self.evidence, *observed)
+
+
+def grouped(findings: Sequence[Finding]) -> list[Finding]:
+    """One finding per summary, in the order first seen: its exchanges (each once), evidence and values."""
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        groups[finding.summary].append(finding)
+    merged = []
+    for summary, same in groups.items():
+        seen = {(o.har, o.index): o for finding in same for o in finding.seen}
+        merged.append(
+            Finding(
+                summary,
+                tuple(seen.values()),
+                tuple(dict.fromkeys(line for finding in same for line in finding.evidence)),
+                tuple(value for finding in same for value in finding.observed),
+            )
+        )
+    return merged
 
 
 @dataclass
@@ -77,7 +118,12 @@ def refs(observations: Sequence[Observation]) -> str:
 def values_shown(redactor: Redactor, values: Sequence[Any], secret: bool = False) -> str:
     if secret:
         return "<redacted>"
-    distinct = list(dict.fromkeys(shown(redactor, value) for value in values))
+    return listed([shown(redactor, value) for value in values])
+
+
+def listed(values: Sequence[str]) -> str:
+    """Values already shown, each once, the first few: ``"SCTP", "QUIC", "RTP" (+1 more)``."""
+    distinct = list(dict.fromkeys(values))
     more = f" (+{len(distinct) - _SHOWN_VALUES} more)" if len(distinct) > _SHOWN_VALUES else ""
     return ", ".join(distinct[:_SHOWN_VALUES]) + more
 

@@ -11,6 +11,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from phone_contract._exit import UsageError
 from phone_contract._spec import OPERATION_EXTENSION, Spec
+from phone_contract.learn.infer import distinct, same_json
 from phone_contract.learn.schemas import Pointer
 from phone_contract.learn.specfile import SpecFile, note, put, remove, to_yaml
 
@@ -59,14 +60,31 @@ class Widen:
             types = [current] if isinstance(current, str) else list(current or [])
             if types:
                 types += [name for name in self.types if name not in types]
+                if "number" in self.types and "integer" in types:
+                    types.remove("integer")  # number holds every integer: one type says it
                 node["type"] = types[0] if len(types) == 1 else to_yaml(types)
         if self.enum and isinstance(node.get("enum"), list):
-            node["enum"].extend(value for value in self.enum if value not in node["enum"])
+            node["enum"].extend(
+                distinct(v for v in self.enum if not any(same_json(v, w) for w in node["enum"]))
+            )
         for key in self.drop:
             node.pop(key, None)
         for key, value in self.set:
-            put(node, key, value)
+            put(node, key, _outward(key, node.get(key), value))
         note(node, text)
+
+
+def _outward(keyword: str, written: Any, value: Any) -> Any:
+    """The bound ``value`` asks for, unless the written one is already wider: a widening never moves a
+    bound in (another operation's evidence may have moved it farther out)."""
+    numbers = isinstance(written, int | float) and isinstance(value, int | float)
+    if not numbers or isinstance(written, bool) or isinstance(value, bool):
+        return value
+    if keyword in ("maximum", "maxLength", "maxItems", "maxProperties"):
+        return max(written, value)
+    if keyword in ("minimum", "minLength", "minItems", "minProperties"):
+        return min(written, value)
+    return value
 
 
 @dataclass(frozen=True)

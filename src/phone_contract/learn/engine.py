@@ -14,15 +14,16 @@ from datetime import date
 from pathlib import Path
 
 from phone_contract._exit import UsageError
+from phone_contract._paths import any_item
 from phone_contract._redact import Redactor
 from phone_contract._spec import Spec, SpecError, parse_spec
 from phone_contract.coverage import SpecCoverage, coverage, of_operation
-from phone_contract.learn.change import Change, Evidence, Finding, refs
+from phone_contract.learn.change import Change, Evidence, Finding, grouped
 from phone_contract.learn.evidence import Observation, redactor_for
 from phone_contract.learn.never import never_learn
 from phone_contract.learn.rules import RULES
 from phone_contract.learn.specfile import SpecFile
-from phone_contract.responses import check_response, shown
+from phone_contract.responses import check_response, shown_actual
 
 MAX_ROUNDS = 4
 LEARNED = "Learned from the live API on {date}: {why}"
@@ -101,7 +102,7 @@ def propose(
         old=text,
         new=file.text() if changes else text,
         changes=tuple(changes),
-        findings=tuple(dict.fromkeys(findings)),
+        findings=tuple(grouped(findings)),
         coverage=coverage(spec, [o.exchange for o in observations]),
     )
 
@@ -117,8 +118,9 @@ def _apply(change: Change, file: SpecFile, spec: Spec, today: date) -> None:
 
 
 def _still_broken(spec: Spec, usable: Sequence[Observation], redactor: Redactor) -> list[Finding]:
-    """Answers the learned spec still calls broken, grouped by what breaks: bugs to report."""
-    groups: dict[str, list[Observation]] = {}
+    """Answers the learned spec still calls broken, one finding per operation, place and expectation
+    (what came instead is what each answer showed): bugs to report."""
+    findings = []
     for operation in spec.operations:
         for observation in usable:
             if not of_operation(operation, observation.exchange) or observation.status is None:
@@ -127,6 +129,12 @@ def _still_broken(spec: Spec, usable: Sequence[Observation], redactor: Redactor)
             for violation in check_response(
                 operation, observation.status, observation.content_type, exchange.response_body
             ):
-                what = f"{operation.label}: {shown(violation, redactor)}"
-                groups.setdefault(what, []).append(observation)
-    return [Finding(f"{what} ({refs(seen)})") for what, seen in groups.items()]
+                where = any_item(redactor.content(violation.path))
+                findings.append(
+                    Finding(
+                        f"{operation.label}: {where}: expected {redactor.text(violation.expected)}",
+                        (observation,),
+                        observed=(shown_actual(violation, redactor),),
+                    )
+                )
+    return findings

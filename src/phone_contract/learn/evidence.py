@@ -88,7 +88,11 @@ def redactor_for(observations: Sequence[Observation]) -> Redactor:
 
 def shown(redactor: Redactor, value: Any, limit: int = 60) -> str:
     """A value as evidence: JSON, secrets redacted, bounded."""
-    text = json.dumps(redactor.value(value), ensure_ascii=False)
+    return clipped(json.dumps(redactor.value(value), ensure_ascii=False), limit)
+
+
+def clipped(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters: evidence shows what a value was like, not all of it."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -6,7 +6,7 @@ learned spec), and a string ``format`` is claimed only when every observed value
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from genson import SchemaBuilder
@@ -91,3 +91,36 @@ def json_type(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     return "array" if isinstance(value, list) else "object"
+
+
+def same_json(one: Any, other: Any) -> bool:
+    """Equal as JSON values: ``1`` and ``1.0`` are, ``1`` and ``true`` are not (Python says they are)."""
+    if isinstance(one, bool) or isinstance(other, bool):
+        return isinstance(one, bool) and isinstance(other, bool) and one == other
+    if isinstance(one, list) and isinstance(other, list):
+        return len(one) == len(other) and all(map(same_json, one, other))
+    if isinstance(one, dict) and isinstance(other, dict):
+        return one.keys() == other.keys() and all(same_json(one[key], other[key]) for key in one)
+    return bool(one == other)
+
+
+def distinct(values: Iterable[Any]) -> tuple[Any, ...]:
+    """``values`` in order, each once as JSON tells values apart."""
+    found: list[Any] = []
+    for value in values:
+        if not any(same_json(value, seen) for seen in found):
+            found.append(value)
+    return tuple(found)
+
+
+def widened_types(declared: Any, values: Sequence[Any]) -> tuple[tuple[str, ...], str]:
+    """The types ``values`` add to the ``declared`` type, and the words for it: ``integer widened to
+    number`` when a fraction came where the spec said integer (``number`` holds every integer, so the
+    edit replaces it), ``also null`` otherwise."""
+    current = [declared] if isinstance(declared, str) else list(declared or [])
+    added = sorted({json_type(value) for value in values} - set(current))
+    said = [
+        "integer widened to number" if name == "number" and "integer" in current else f"also {name}"
+        for name in added
+    ]
+    return tuple(added), "; ".join(said)

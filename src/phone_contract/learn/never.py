@@ -10,20 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from phone_contract._paths import json_path
+from phone_contract._paths import any_item, json_path
 from phone_contract._redact import Redactor
 from phone_contract._secrets import REDACTED, SECRET_KEYS, is_credential_header
 from phone_contract._spec import JSON, Operation, Spec
 from phone_contract.coverage import NOT_JSON, of_operation, on_path
 from phone_contract.learn.change import Finding
 from phone_contract.learn.evidence import Observation, is_json
-from phone_contract.responses import check_response, shown
+from phone_contract.responses import check_response, shown_actual
 
 
 def never_learn(
     spec: Spec, observations: Sequence[Observation], redactor: Redactor, max_response_time: float
 ) -> tuple[list[Observation], list[Finding]]:
-    """The observations ``learn`` may learn from, and the bugs to report."""
+    """The observations ``learn`` may learn from, and the bugs to report (one per answer: ``grouped``
+    makes one of each kind)."""
     usable: list[Observation] = []
     findings: list[Finding] = []
     for observation in observations:
@@ -31,15 +32,19 @@ def never_learn(
         if not on_spec:
             continue  # another endpoint: not this spec's business
         operation = next((op for op in on_spec if of_operation(op, observation.exchange)), None)
+        # A method the spec lacks is named as it was called, on the path as the spec writes it.
+        label = operation.label if operation else f"{observation.exchange.method.upper()} {on_spec[0].path}"
         bug = _bug(operation, observation, redactor)
         if bug is not None:
-            findings.append(Finding(f"{observation.ref}: {bug}"))
+            what, observed = bug
+            findings.append(Finding(f"{label}: {what}", (observation,), observed=observed))
             continue
         if operation is not None and observation.exchange.elapsed > max_response_time:
             findings.append(
                 Finding(
-                    f"{observation.ref}: answered in {observation.exchange.elapsed:.2f}s, "
-                    f"over the {max_response_time:g}s limit"
+                    f"{label}: answered over the {max_response_time:g}s limit",
+                    (observation,),
+                    observed=(f"{observation.exchange.elapsed:.2f}s",),
                 )
             )
         if observation.status is not None:
@@ -47,21 +52,26 @@ def never_learn(
     return usable, findings
 
 
-def _bug(operation: Operation | None, observation: Observation, redactor: Redactor) -> str | None:
+def _bug(
+    operation: Operation | None, observation: Observation, redactor: Redactor
+) -> tuple[str, tuple[str, ...]] | None:
+    """What is wrong with the answer, where, and what it showed there (never a secret)."""
     status = observation.status
     if status is None:
         return None
     if status >= 500:
-        return f"answered {status}, a server error"
+        return f"answered {status}, a server error", ()
     where = _secret(observation, redactor)
     if where is not None:
-        return f"a secret (token or password) in the answer, at {where}"
+        return f"answered {status} with a secret (token or password) in the answer, at {any_item(where)}", ()
     if operation is not None and 200 <= status < 300:
         return _broken_success(operation, observation, redactor)
     return None
 
 
-def _broken_success(operation: Operation, observation: Observation, redactor: Redactor) -> str | None:
+def _broken_success(
+    operation: Operation, observation: Observation, redactor: Redactor
+) -> tuple[str, tuple[str, ...]] | None:
     status = observation.status
     assert status is not None
     response = operation.response_for(status)
@@ -69,13 +79,16 @@ def _broken_success(operation: Operation, observation: Observation, redactor: Re
     if schema is None:
         return None
     if not is_json(observation) or observation.response is NOT_JSON:
-        return f"a {status} answer that is not JSON ({observation.content_type or 'no Content-Type'})"
+        return f"a {status} answer that is not JSON ({observation.content_type or 'no Content-Type'})", ()
     envelope = _envelope(operation, schema)
     for violation in check_response(
         operation, status, observation.content_type, observation.exchange.response_body
     ):
         if violation.path in envelope:
-            return f"a {status} answer that breaks the envelope: {shown(violation, redactor)}"
+            where = f"{redactor.content(violation.path)}: expected {redactor.text(violation.expected)}"
+            return f"a {status} answer that breaks the envelope, {where}", (
+                shown_actual(violation, redactor),
+            )
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import ValidationError
@@ -18,8 +19,15 @@ from phone_contract._spec import Operation, properties_of
 from phone_contract.learn.change import Change, Evidence, Finding, describe, refs, values_shown
 from phone_contract.learn.edit import AddProperty, DropRequired, RemoveProperty, Widen
 from phone_contract.learn.evidence import Observation
-from phone_contract.learn.infer import infer_schema, json_type
-from phone_contract.learn.schemas import Pointer, key_paths, property_pointer, resolve, without_secrets
+from phone_contract.learn.infer import distinct, infer_schema, widened_types
+from phone_contract.learn.schemas import (
+    Pointer,
+    key_paths,
+    property_pointer,
+    resolve,
+    without_secrets,
+    written_at,
+)
 
 # Refusals of a request body for what it holds.
 _REFUSED = frozenset({400, 422})
@@ -37,39 +45,26 @@ def _requests(evidence: Evidence, operation: Operation, accepted: bool) -> Itera
 
 
 def loosened_request_constraints(evidence: Evidence) -> list[Change]:
-    """A body the spec calls invalid that the API accepted: the constraint it broke is loosened."""
-    return [change for operation in evidence.spec.operations for change in _loosened_for(evidence, operation)]
+    """A body the spec calls invalid that the API accepted: the constraint it broke is loosened.
 
-
-def _loosened_for(evidence: Evidence, operation: Operation) -> list[Change]:  # noqa: PLR0912 - per keyword
-    schema, base = operation.request_schema(), operation.request_schema_pointer()
-    if schema is None:
-        return []
-    groups: dict[tuple[Any, ...], list[tuple[Observation, ValidationError]]] = defaultdict(list)
-    for observation in _requests(evidence, operation, accepted=True):
-        for error in evidence.spec.validator(schema).iter_errors(observation.request):
-            at = (*base, *error.absolute_schema_path)[:-1]
-            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-                named = properties_of(resolve(evidence.spec, at))
-                for extra in error.instance:
-                    if extra not in named:
-                        groups[("add", at, extra)].append((observation, error))
-            elif error.validator == "required" and isinstance(error.instance, dict):
-                for name in error.validator_value:
-                    if name not in error.instance:
-                        groups[("required", at, name)].append((observation, error))
-            else:
-                groups[(str(error.validator), at)].append((observation, error))
+    Grouped by where the constraint is written, across operations: a component two operations name
+    is loosened once, to the widest value any of them had accepted.
+    """
+    groups: dict[tuple[Any, ...], list[_Broken]] = defaultdict(list)
+    for operation in evidence.spec.operations:
+        for key, broken in _broken_for(evidence, operation):
+            groups[key].append(broken)
     changes = []
     for key, seen in groups.items():
         change = _loosen(evidence, key, seen)
         if change is None:
-            first = seen[0][1]
+            first = seen[0]
+            labels = ", ".join(dict.fromkeys(broken.operation.label for broken in seen))
             evidence.findings.append(
                 Finding(
-                    f"request {json_path(list(first.absolute_path))}: the API accepted a body that breaks "
-                    f"{first.validator} (not loosened automatically)",
-                    (f"accepted in {refs([o for o, _ in seen])}",),
+                    f"{labels}: request {json_path(list(first.error.absolute_path))}: the API accepted "
+                    f"a body that breaks {first.error.validator} (not loosened automatically)",
+                    tuple(broken.observation for broken in seen),
                 )
             )
         else:
@@ -77,45 +72,75 @@ def _loosened_for(evidence: Evidence, operation: Operation) -> list[Change]:  # 
     return changes
 
 
-def _loosen(
-    evidence: Evidence, key: tuple[Any, ...], seen: list[tuple[Observation, ValidationError]]
-) -> Change | None:
-    observations = [o for o, _ in seen]
-    first = seen[0][1]
+@dataclass(frozen=True)
+class _Broken:
+    """An accepted request that breaks a constraint: which operation, which exchange, the error."""
+
+    operation: Operation
+    observation: Observation
+    error: ValidationError
+    at: Pointer  # the contract pointer of the schema holding the broken keyword
+
+
+def _broken_for(evidence: Evidence, operation: Operation) -> Iterator[tuple[tuple[Any, ...], _Broken]]:
+    """(group key, what broke) for every constraint an accepted request of ``operation`` broke."""
+    schema, base = operation.request_schema(), operation.request_schema_pointer()
+    if schema is None:
+        return
+    for observation in _requests(evidence, operation, accepted=True):
+        for error in evidence.spec.validator(schema).iter_errors(observation.request):
+            at = (*base, *error.absolute_schema_path)[:-1]
+            broken = _Broken(operation, observation, error, at)
+            written = written_at(evidence.spec, at)
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                named = properties_of(resolve(evidence.spec, at))
+                for extra in error.instance:
+                    if extra not in named:
+                        yield ("add", written, extra), broken
+            elif error.validator == "required" and isinstance(error.instance, dict):
+                for name in error.validator_value:
+                    if name not in error.instance:
+                        yield ("required", written, name), broken
+            else:
+                yield (str(error.validator), written), broken
+
+
+def _loosen(evidence: Evidence, key: tuple[Any, ...], seen: list[_Broken]) -> Change | None:
+    observations = list({(b.observation.har, b.observation.index): b.observation for b in seen}.values())
+    first, at = seen[0].error, seen[0].at
     path = json_path(list(first.absolute_path))
     secret = any(part in SECRET_KEYS for part in first.absolute_path)
-    values: list[Any] = [error.instance for _, error in seen]
+    values: list[Any] = [broken.error.instance for broken in seen]
     accepted = f"accepted ({observations[0].status}) in {refs(observations)}"
     if key[0] == "add":
-        _, at, name = key
-        sent = [error.instance.get(name) for _, error in seen if isinstance(error.instance, dict)]
+        name = key[2]
+        sent = [b.error.instance.get(name) for b in seen if isinstance(b.error.instance, dict)]
         inferred = infer_schema(without_secrets(value) for value in sent)
         field_path = json_path([*first.absolute_path, name])
         return Change(
-            ("request-add", at, name),
+            ("request-add", *key[1:]),
             f"request {field_path}: accepted though the spec does not name it; added as optional "
             f"{describe(inferred)}",
-            f"the API accepts this field (sent in {len(seen)} accepted request(s)).",
+            f"the API accepts this field (sent in {len(observations)} accepted request(s)).",
             (accepted, f"sent: {values_shown(evidence.redactor, sent, name in SECRET_KEYS)}"),
             AddProperty(at, name, inferred),
         )
     if key[0] == "required":
-        _, at, name = key
+        name = key[2]
         return Change(
-            ("request-required", at, name),
+            ("request-required", *key[1:]),
             f"request {json_path([*first.absolute_path, name])}: no longer required (accepted without it)",
             f"`{name}` is not required (accepted without it).",
             (accepted,),
             DropRequired(at, name),
         )
-    keyword, at = key
-    limit = first.validator_value
-    loosened = _loosened(keyword, limit, at, values)
+    keyword = key[0]
+    loosened = _loosened(keyword, first.validator_value, first.schema, at, values)
     if loosened is None:
         return None
     widen, said, why = loosened
     return Change(
-        ("request-loosen", keyword, at),
+        ("request-loosen", *key),
         f"request {path}: {said}",
         why,
         (accepted, f"sent: {values_shown(evidence.redactor, values, secret)}"),
@@ -123,8 +148,13 @@ def _loosen(
     )
 
 
-def _loosened(keyword: str, limit: Any, at: Pointer, values: list[Any]) -> tuple[Widen, str, str] | None:
-    """The edit that admits ``values`` past ``keyword``, what it does, and why (for the description)."""
+def _loosened(
+    keyword: str, limit: Any, schema: Any, at: Pointer, values: list[Any]
+) -> tuple[Widen, str, str] | None:
+    """The edit that admits ``values`` past ``keyword``, what it does, and why (for the description).
+
+    A bound moves out to the farthest accepted value (the edit never moves it back in); a type is added,
+    never swapped for a narrower one."""
     if keyword in ("maxLength", "minLength"):
         lengths = [len(v) for v in values if isinstance(v, str)]
         bound = max(lengths) if keyword == "maxLength" else min(lengths)
@@ -134,7 +164,7 @@ def _loosened(keyword: str, limit: Any, at: Pointer, values: list[Any]) -> tuple
             f"the API accepts {bound} characters ({keyword} was {limit}).",
         )
     if keyword in ("maximum", "minimum"):
-        numbers = [v for v in values if isinstance(v, int | float)]
+        numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
         extreme = max(numbers) if keyword == "maximum" else min(numbers)
         return (
             Widen(at, set=((keyword, extreme),)),
@@ -148,14 +178,10 @@ def _loosened(keyword: str, limit: Any, at: Pointer, values: list[Any]) -> tuple
             f"the API accepts values that break {keyword} {limit}.",
         )
     if keyword == "type":
-        types = tuple(sorted({json_type(v) for v in values}))
-        return (
-            Widen(at, types=types),
-            f"also {' or '.join(types)}",
-            f"the API accepts {' and '.join(types)} too.",
-        )
+        types, said = widened_types(schema.get("type") if isinstance(schema, dict) else None, values)
+        return Widen(at, types=types), said, f"the API accepts {' and '.join(types)} too ({said})."
     if keyword == "enum":
-        extra = tuple(dict.fromkeys(v for v in values if not isinstance(v, dict | list)))
+        extra = distinct(v for v in values if not isinstance(v, dict | list))
         return (
             Widen(at, enum=extra),
             f"enum gains {list(extra)}",
@@ -192,7 +218,7 @@ def _refused_for(evidence: Evidence, operation: Operation) -> list[Change]:
             continue
         field_path = _isolate(observation, accepted)
         if field_path is None:
-            evidence.findings.append(_unexplained(observation))
+            evidence.findings.append(_unexplained(operation, observation))
         else:
             groups[field_path].append(observation)
     changes = []
@@ -205,8 +231,9 @@ def _refused_for(evidence: Evidence, operation: Operation) -> list[Change]:
             why = "which the spec requires" if located else "which learn cannot place in the request schema"
             evidence.findings.append(
                 Finding(
-                    f"the API refused bodies the spec calls valid over {shown_path}, {why}",
-                    (f"refused in {refs(seen)}",),
+                    f"{operation.label}: the API refused bodies the spec calls valid "
+                    f"over {shown_path}, {why}",
+                    tuple(seen),
                 )
             )
             continue
@@ -218,7 +245,8 @@ def _refused_for(evidence: Evidence, operation: Operation) -> list[Change]:
                 Finding(
                     f"{operation.label} refuses {shown_path}, which another operation accepts in the "
                     "schema they share: split the schema by hand if that is intended",
-                    (f"refused in {refs(seen)}", f"accepted in {refs(shared)}"),
+                    tuple(seen),
+                    (f"accepted in {refs(shared)}",),
                 )
             )
             continue
@@ -259,14 +287,14 @@ def _isolate(observation: Observation, accepted: set[tuple[str, ...]]) -> tuple[
     return outermost[0] if len(outermost) == 1 and not named else None
 
 
-def _unexplained(observation: Observation) -> Finding:
+def _unexplained(operation: Operation, observation: Observation) -> Finding:
     named = [p for p in dict.fromkeys(key_paths(observation.request)) if _names(observation, p[-1])]
     if len(named) == 1:
         # The field was accepted in other bodies: a value of it, not the field, is refused.
         what = f"a value of $.{'.'.join(named[0])} that the spec allows (the refusal names it)"
     else:
         what = "a body the spec calls valid, and no single field explains it"
-    return Finding(f"the API refused ({observation.status}) {what}", (f"refused in {observation.ref}",))
+    return Finding(f"{operation.label}: the API refused ({observation.status}) {what}", (observation,))
 
 
 def _names_a_secret(observation: Observation) -> bool:

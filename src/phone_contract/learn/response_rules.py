@@ -19,8 +19,8 @@ from phone_contract.coverage import NOT_JSON, on_path
 from phone_contract.learn.change import Change, Evidence, describe, refs, values_shown
 from phone_contract.learn.edit import AddOperation, AddProperty, AddResponse, Widen
 from phone_contract.learn.evidence import Observation, is_json
-from phone_contract.learn.infer import infer_schema, json_type
-from phone_contract.learn.schemas import Pointer, undocumented, without_secrets
+from phone_contract.learn.infer import infer_schema, widened_types
+from phone_contract.learn.schemas import Pointer, undocumented, without_secrets, written_at
 from phone_contract.responses import undocumented_fields
 
 # Answers that say "this method is not served here".
@@ -28,8 +28,9 @@ _NOT_SERVED = frozenset({404, 405, 501})
 
 
 def undocumented_response_fields(evidence: Evidence) -> list[Change]:
-    """A field the response schema does not name: added as optional, its schema inferred from every value."""
-    groups: dict[tuple[Pointer, str], list[tuple[Observation, str, Any]]] = defaultdict(list)
+    """A field the response schema does not name: added as optional, its schema inferred from every
+    value, of every operation whose answers hold that schema (a shared component is one body of evidence)."""
+    groups: dict[tuple[Any, str], list[tuple[Observation, str, Any, Pointer]]] = defaultdict(list)
     for observation, operation, key, schema in evidence.answers():
         base = operation.response_schema_pointer(key)
         assert observation.status is not None
@@ -37,20 +38,24 @@ def undocumented_response_fields(evidence: Evidence) -> list[Change]:
         listed = set(undocumented_fields(operation, observation.status, observation.response))
         for at, parts, value in undocumented(schema, base, observation.response):
             if json_path(parts) in listed:
-                groups[(at, str(parts[-1]))].append((observation, json_path(parts), value))
+                name = str(parts[-1])
+                groups[(written_at(evidence.spec, at), name)].append(
+                    (observation, json_path(parts), value, at)
+                )
     changes = []
-    for (at, name), seen in groups.items():
-        inferred = infer_schema(without_secrets(value) for _, _, value in seen)
-        path = seen[0][1]
+    for (written, name), seen in groups.items():
+        inferred = infer_schema(without_secrets(value) for _, _, value, _ in seen)
+        path, at = seen[0][1], seen[0][3]
+        answers = {(o.har, o.index): o for o, _, _, _ in seen}
         changes.append(
             Change(
-                key=("add-response-field", at, name),
+                key=("add-response-field", written, name),
                 summary=f"{path}: undocumented response field, added as optional {describe(inferred)}",
-                why=f"undocumented field, seen in {len(seen)} answer(s).",
+                why=f"undocumented field, seen in {len(answers)} answer(s).",
                 evidence=(
-                    f"seen in {refs([o for o, _, _ in seen])}",
+                    f"seen in {refs(list(answers.values()))}",
                     "observed: "
-                    + values_shown(evidence.redactor, [v for _, _, v in seen], name in SECRET_KEYS),
+                    + values_shown(evidence.redactor, [v for _, _, v, _ in seen], name in SECRET_KEYS),
                 ),
                 edit=AddProperty(at, name, inferred),
             )
@@ -59,8 +64,9 @@ def undocumented_response_fields(evidence: Evidence) -> list[Change]:
 
 
 def widened_response_fields(evidence: Evidence) -> list[Change]:
-    """A documented field with another type, format, or null: widened just enough to admit it."""
-    found: dict[Pointer, _Widening] = {}
+    """A documented field with another type, format, or null: widened just enough to admit it, once per
+    place the field's schema is written (every operation's answers together)."""
+    found: dict[Any, _Widening] = {}
     for observation, operation, key, schema in evidence.answers():
         base = operation.response_schema_pointer(key)
         for error in evidence.spec.validator(schema).iter_errors(observation.response):
@@ -69,24 +75,30 @@ def widened_response_fields(evidence: Evidence) -> list[Change]:
             if error.validator == "enum" and error.instance is not None:
                 continue  # a value outside the enum is a bug to report, not an evolution to learn
             at = (*base, *error.absolute_schema_path)[:-1]
-            widening = found.setdefault(at, _Widening(json_path(list(error.absolute_path))))
+            # Not through a $ref: null widens the place that names a shared component, not the component.
+            place = evidence.spec.source(at) or at
+            widening = found.setdefault(place, _Widening(json_path(list(error.absolute_path)), at))
             widening.add(observation, error)
-    return [widening.change(at, evidence.redactor) for at, widening in found.items()]
+    return [widening.change(place, evidence.redactor) for place, widening in found.items()]
 
 
 @dataclass
 class _Widening:
     path: str
+    at: Pointer  # the contract pointer of the first place seen: where the edit is applied
+    declared: Any = None  # the type the spec declared there
     types: set[str] = field(default_factory=set)
     drop_format: str | None = None
     null_in_enum: bool = False
     seen: list[Observation] = field(default_factory=list)
     values: list[Any] = field(default_factory=list)
+    type_errors: list[Any] = field(default_factory=list)
     secret: bool = False
 
     def add(self, observation: Observation, error: ValidationError) -> None:
         if error.validator == "type":
-            self.types.add(json_type(error.instance))
+            self.declared = error.validator_value
+            self.type_errors.append(error.instance)
         elif error.validator == "format":
             self.drop_format = str(error.validator_value)
         else:
@@ -95,24 +107,25 @@ class _Widening:
         self.seen.append(observation)
         self.values.append(error.instance)
 
-    def change(self, at: Pointer, redactor: Redactor) -> Change:
-        what = [f"also {name}" for name in sorted(self.types)]
+    def change(self, place: Any, redactor: Redactor) -> Change:
+        types, said_types = widened_types(self.declared, self.type_errors)
+        what = [said_types] if said_types else []
         if self.drop_format:
             what.append(f"not always format {self.drop_format}")
         said = "; ".join(what) or "also null"
         return Change(
-            key=("widen-response-field", at),
+            key=("widen-response-field", place),
             summary=f"{self.path}: {said}",
             why=f"{said}."
-            if self.types == {"null"} and not self.drop_format
+            if set(types) <= {"null"} and not self.drop_format
             else f"{said} (e.g. {values_shown(redactor, self.values[:1], self.secret)}).",
             evidence=(
                 f"seen in {refs(self.seen)}",
                 f"observed: {values_shown(redactor, self.values, self.secret)}",
             ),
             edit=Widen(
-                at,
-                types=tuple(sorted(self.types)),
+                self.at,
+                types=types,
                 enum=(None,) if self.null_in_enum else (),
                 drop=("format",) if self.drop_format else (),
             ),

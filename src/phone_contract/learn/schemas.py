@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from phone_contract._secrets import SECRET_KEYS
-from phone_contract._spec import Spec
+from phone_contract._spec import Spec, pattern_property
 
 Pointer = tuple[str | int, ...]
 Parts = tuple[str | int, ...]
@@ -54,8 +54,12 @@ def undocumented(
     extra = schema.get("additionalProperties")
     for key, item in value.items():
         found = property_pointer(schema, at, key)
+        pattern = pattern_property(schema, key) if found is None else None
         if found is not None:
             yield from undocumented(found[1], found[0], item, (*parts, key))
+        elif pattern is not None:
+            # Documented by a pattern: what it learns belongs in the pattern, never in a property beside it.
+            yield from undocumented(pattern[1], (*at, *pattern[0]), item, (*parts, key))
         elif isinstance(extra, Mapping):
             yield from undocumented(extra, (*at, "additionalProperties"), item, (*parts, key))
         elif schema.get("properties") or any(schema.get(c) for c in ("allOf", "anyOf", "oneOf")):
@@ -80,3 +84,19 @@ def without_secrets(value: Any) -> Any:
     if isinstance(value, list):
         return [without_secrets(item) for item in value]
     return value
+
+
+Written = tuple[str, Pointer]
+
+
+def written_at(spec: Spec, pointer: Pointer) -> Written | Pointer:
+    """Where the schema at ``pointer`` was written, through a ``$ref`` to what it names (else the contract
+    pointer): the key evidence is grouped by, so a schema shared by several operations (a component)
+    is learned from all of their exchanges together, never from one operation's alone."""
+    node = resolve(spec, pointer)
+    # A key inside the node is written where the node's content is, even when the node is a $ref.
+    for key in sorted(node, key=str) if isinstance(node, Mapping) else ():
+        inner = spec.source((*pointer, key))
+        if inner is not None:
+            return inner[0], inner[1][:-1]
+    return spec.source(pointer) or pointer
