@@ -4,11 +4,12 @@ Every report and recording scrubs a password the gate sent wherever it turns up.
 is often a plain word (hypothesis draws strings from the source it has loaded: ``object``,
 ``string``), and an answer may hold the same word by chance (``{} is not of type "object"``): the
 word is then scrubbed out of the answer, and ``learn`` rightly reads the marker there as a leaked
-secret. So the door sends each such password disguised: every ASCII character that is not blank
-replaced by a letter or digit drawn from a digest of the value. Its length, its blanks and its
-non-ASCII characters (the boundary values of a password) are kept; the same value is always
-disguised alike, so a seed's requests stay the same. A password that then turns up in an answer
-was sent back, not met by chance.
+secret. So the door sends each such password disguised: every character that is not blank replaced
+by one drawn from a digest of the value, of the same UTF-8 length (a letter or digit for ASCII, an
+accented letter, a CJK ideograph, one beyond the BMP). Its length in characters and in bytes, its
+blanks and where it leaves ASCII (the boundary values of a password) are kept; the same value is
+always disguised alike, so a seed's requests stay the same. A password that then turns up in an
+answer was sent back, not met by chance.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from typing import Any
 from phone_contract._redact import MIN_SCRUBBED_LENGTH
 from phone_contract._secrets import SECRET_KEYS
 
-_ALPHABET = string.ascii_letters + string.digits
+# Replacements by UTF-8 length: one byte, two (Latin-1 letters), three (CJK), four (CJK Extension B).
+_ONE = string.ascii_letters + string.digits
+_TWO = "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
+_THREE = (0x4E00, 0x9FFF)
+_FOUR = (0x20000, 0x2A6DF)
 
 
 def disguised_body(body: bytes) -> bytes:
@@ -35,16 +40,25 @@ def disguised_body(body: bytes) -> bytes:
 
 
 def disguised(value: str) -> str:
-    """``value`` with every ASCII character that is not blank replaced, the rest kept."""
+    """``value`` with every character that is not blank (nor a lone surrogate) replaced by one of the
+    same UTF-8 length."""
     digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=64).digest()
     return "".join(
-        _ALPHABET[digest[index % len(digest)] % len(_ALPHABET)] if _replaced(char) else char
+        _like(char, int.from_bytes(digest[index % 32 : index % 32 + 4], "big") + index)
         for index, char in enumerate(value)
     )
 
 
-def _replaced(char: str) -> bool:
-    return char.isascii() and not char.isspace()
+def _like(char: str, draw: int) -> str:
+    if char.isspace() or 0xD800 <= ord(char) <= 0xDFFF:
+        return char
+    length = len(char.encode("utf-8"))
+    if length == 1:
+        return _ONE[draw % len(_ONE)]
+    if length == 2:
+        return _TWO[draw % len(_TWO)]
+    low, high = _THREE if length == 3 else _FOUR
+    return chr(low + draw % (high - low + 1))
 
 
 def _disguised(value: Any) -> Any:
