@@ -13,6 +13,7 @@ import pytest
 from phone_contract import load_spec
 from phone_contract._spec import Operation
 from phone_contract.gate.boundaries import Boundaries, Boundary, boundaries
+from phone_contract.gate.lifecycle import _item_fields
 from tests.operations import create_op
 
 SPEC = load_spec()
@@ -35,7 +36,9 @@ def _at(body: Any, path: tuple[str | int, ...]) -> Any:
 @pytest.mark.parametrize("operation", WITH_BODY, ids=lambda operation: operation.label)
 def test_every_body_sent_is_valid_for_the_operation(operation: Operation) -> None:
     found = _found(operation)
-    validator = SPEC.validator(operation.request_schema())
+    schema = operation.request_schema()
+    assert schema is not None
+    validator = SPEC.validator(schema)
     for body in [packed.body for packed in found.packed] + [single.body for single in found.singles]:
         assert validator.is_valid(body), body
 
@@ -83,3 +86,14 @@ def test_the_identity_fields_are_never_varied(operation: Operation) -> None:
     identity = {name for name in (resource.id, resource.scope, resource.owner) if name} if resource else set()
     varied: list[Boundary] = [single for single in _found(operation).singles if single.path]
     assert not [single.label for single in varied if single.path[-1] in identity]
+
+
+def test_a_value_an_update_makes_unique_is_held_to_the_update_items_own_limits() -> None:
+    # The run makes a unique field its own (a suffix) within the request's maxLength, not the
+    # stored resource's: the item's schema is where an update says what it accepts.
+    update = next(operation for operation in SPEC.operations if operation.semantics.items)
+    resource = update.semantics.resource
+    assert resource is not None
+    fields = _item_fields(update)
+    for name in resource.unique:
+        assert isinstance(fields[name].get("maxLength"), int), (name, fields[name])

@@ -69,7 +69,7 @@ def test_an_answer_that_holds_the_fuzzed_word_is_recorded_whole(tmp_path: Path) 
 
     forwarder = Forwarder(API, timeout=5.0, transport=httpx.MockTransport(handler))
     har = tmp_path / "run.har"
-    settings = DoorSettings(har_path=har)
+    settings = DoorSettings(har_path=str(har))
     door = Gatekeeper(forwarder, Redactor(TOKEN), None, door=settings, spec=SPEC, token=TOKEN, base_url=API)
     body = {**EXAMPLE, "config": {"sipOutbound": {"password": "object"}}}
     asyncio.run(_send(door, body))

@@ -408,13 +408,26 @@ def _unique_items(session: GateSession, operation: Operation, body: dict[str, An
     resource = operation.semantics.resource
     if resource is None:
         return
+    # The request's own limits: a value made unique must still fit what the update accepts.
+    fields = _item_fields(operation)
     for item in _items(operation, body):
         if not isinstance(item, dict):
             continue
         for name in resource.unique:
             if isinstance(item.get(name), str):
-                limit = (properties_of(resource.schema).get(name) or {}).get("maxLength")
+                limit = (fields.get(name) or {}).get("maxLength")
                 item[name] = session.unique_in_run(item[name], limit if isinstance(limit, int) else None)
+
+
+def _item_fields(operation: Operation) -> Mapping[str, Any]:
+    """The properties of one item of the update's request (its ``items`` path, then ``items``)."""
+    spec = operation.spec
+    schema: Mapping[str, Any] = spec.follow(operation.request_schema() or {})
+    for name in operation.semantics.items or ():
+        child = properties_of(schema).get(name)
+        schema = spec.follow(child) if isinstance(child, Mapping) else {}
+    items = schema.get("items")
+    return properties_of(spec.follow(items)) if isinstance(items, Mapping) else properties_of(schema)
 
 
 def _sends_a_change(operation: Operation, body: Any, tracked: Tracked) -> bool:
