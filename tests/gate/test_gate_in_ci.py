@@ -305,6 +305,9 @@ def test_at_the_time_limit_it_stops_sending_and_reports_what_it_found(tmp_path: 
     assert sent < int(re.search(r"requests sent: (\d+)", full.stdout)[1])  # type: ignore[index]
     # It exits by what it found: green only if every operation was checked before the limit.
     assert limited.status in (0, 2)
+    # What the limit left unchecked says so, not "no case reached it".
+    for check, why in limited.not_run.items():
+        assert why == "the time limit (--max-duration) came first", (check, why)
     if limited.status == 2:
         assert "was not checked" in limited.stderr
         assert "--max-duration 3 s reached" in limited.stderr

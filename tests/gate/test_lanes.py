@@ -5,10 +5,14 @@ from __future__ import annotations
 import threading
 import unittest
 from functools import partial
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
 from phone_contract.gate.lanes import Lanes, Unit
+from phone_contract.gate.session import GateSession
+from phone_contract.gate.workers import run_units
 
 
 @pytest.mark.parametrize("workers", [1, 3])
@@ -75,3 +79,23 @@ def test_one_error_is_raised_as_it_is_and_several_together() -> None:
     with pytest.raises(ExceptionGroup) as raised:
         Lanes().run([fails("first"), fails("second")], 2)
     assert sorted(str(error) for error in raised.value.exceptions) == ["first", "second"]
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_an_earlier_wave_ends_before_a_later_one_starts(workers: int) -> None:
+    lanes = Lanes()
+    session = cast(GateSession, SimpleNamespace(lanes=lanes, settings=SimpleNamespace(workers=workers)))
+    done: list[str] = []
+    seen_when_started: dict[str, set[str]] = {}
+
+    def unit(name: str) -> None:
+        seen_when_started[name] = set(done)
+        with lanes.waiting():
+            pass  # a request in flight: the others may take their turns
+        done.append(name)
+
+    first = [Unit(f"first {index}", partial(unit, f"first {index}")) for index in range(3)]
+    later = [Unit(f"later {index}", partial(unit, f"later {index}"), wave=1) for index in range(3)]
+    run_units(session, [later[0], *first, *later[1:]])
+    for index in range(3):
+        assert {unit.name for unit in first} <= seen_when_started[f"later {index}"]

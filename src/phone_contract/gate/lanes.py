@@ -43,11 +43,14 @@ class Lane:
 @dataclass(frozen=True)
 class Unit:
     """One unit of work, run in the lane of its name. ``addresses``: its requests address existing
-    resources (an update, a list), so the run's seed resources must exist before it starts."""
+    resources (an update, a list), so the run's seed resources must exist before it starts.
+    ``wave``: what must be done first (the boundary values) is an earlier wave."""
 
     name: str
     run: Callable[[], None]
     addresses: bool = False
+    # Units of an earlier wave all end before any of a later one starts (gate.workers.run_units).
+    wave: int = 0
 
 
 @dataclass

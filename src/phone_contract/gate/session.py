@@ -117,12 +117,18 @@ class GateSession:
         ``property_checks`` are those the property tests record, besides the schemathesis ones.
         """
         expected = {check.__name__ for check in self.checks} | property_checks
-        why = (
-            "the write budget ran out before it could run"
-            if self.gatekeeper.write_budget is not None
+        budget = self.gatekeeper.budget
+        if budget.time_limit_reached:
+            why = "the time limit (--max-duration) came first"
+        elif budget.request_limit_reached:
+            why = "--max-requests came first"
+        elif (
+            self.gatekeeper.write_budget is not None
             and self.gatekeeper.creations >= self.gatekeeper.write_budget
-            else "no case reached it (no response it applies to came back, or --fail-fast stopped the run)"
-        )
+        ):
+            why = "the write budget ran out before it could run"
+        else:
+            why = "no case reached it (no response it applies to came back, or --fail-fast stopped the run)"
         ran = set(self.tally.passed) | set(self.tally.failed)
         leak_check = gate_checks.token_not_leaked.__name__
         if len(self.token) < MIN_TOKEN_LENGTH and leak_check not in ran:

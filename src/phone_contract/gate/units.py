@@ -39,18 +39,21 @@ def property_units(session: GateSession) -> list[Unit]:
     units: list[Unit] = []
     for operation in session.operations(Role.CREATE, Role.UPDATE):
         run = partial(boundary_values, session, operation)
+        # The first wave: with several workers, the other units must not spend the budget meanwhile.
         units.append(Unit(f"boundary values {operation.label}", run, addresses=_addresses(operation)))
     for operation in session.operations(Role.CREATE):
         run = partial(run_property, session, duplicate_conflicts, session.valid_cases(operation))
-        units.append(Unit(f"duplicates {operation.label}", run))
-    units.append(Unit("lifecycle", partial(run_lifecycle, session)))
+        units.append(Unit(f"duplicates {operation.label}", run, wave=1))
+    units.append(Unit("lifecycle", partial(run_lifecycle, session), wave=1))
     for operation in session.operations(Role.CREATE, Role.UPDATE):
         if operation.name in session.deep_schemas:
             run = partial(run_property, session, fully_populated, session.fully_populated_cases(operation))
-            units.append(Unit(f"fully populated {operation.label}", run, addresses=_addresses(operation)))
+            units.append(
+                Unit(f"fully populated {operation.label}", run, addresses=_addresses(operation), wave=1)
+            )
     for operation in session.operations(Role.CREATE, Role.UPDATE):
         run = partial(user_strings, session, operation)
-        units.append(Unit(f"user strings {operation.label}", run, addresses=_addresses(operation)))
+        units.append(Unit(f"user strings {operation.label}", run, addresses=_addresses(operation), wave=1))
     return units
 
 

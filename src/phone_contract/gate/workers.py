@@ -25,10 +25,12 @@ SEED_RESOURCES = 3
 
 
 def run_units(session: GateSession, units: list[Unit]) -> None:
-    """Run ``units``, up to the run's ``--workers`` at once, after the seed resources if they need them."""
+    """Run ``units``, up to the run's ``--workers`` at once, after the seed resources if they need them;
+    wave by wave, so that what comes first is done first however many run at once."""
     if any(unit.addresses for unit in units):
         seed_resources(session)
-    session.lanes.run(units, session.settings.workers)
+    for wave in sorted({unit.wave for unit in units}):
+        session.lanes.run([unit for unit in units if unit.wave == wave], session.settings.workers)
 
 
 def seed_resources(session: GateSession) -> None:
