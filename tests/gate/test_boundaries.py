@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 from phone_contract import load_spec
-from phone_contract._spec import Operation
+from phone_contract._spec import Operation, properties_of, sent_schema
 from phone_contract.gate.boundaries import Boundaries, Boundary, boundaries
-from phone_contract.gate.lifecycle import _item_fields
 from tests.operations import create_op
 
 SPEC = load_spec()
@@ -94,6 +93,6 @@ def test_a_value_an_update_makes_unique_is_held_to_the_update_items_own_limits()
     update = next(operation for operation in SPEC.operations if operation.semantics.items)
     resource = update.semantics.resource
     assert resource is not None
-    fields = _item_fields(update)
+    fields = properties_of(sent_schema(update))
     for name in resource.unique:
         assert isinstance(fields[name].get("maxLength"), int), (name, fields[name])

@@ -37,6 +37,7 @@ from phone_contract._spec.semantics import (
     Role,
     Semantics,
     at,
+    sent_schema,
 )
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "pattern_property",
     "pointer_parts",
     "properties_of",
+    "sent_schema",
     "spec_from_document",
     "spec_or_default",
     "stale_examples",

@@ -328,6 +328,13 @@ def _items_of(operation: Operation, schema: Mapping[str, Any], where: str, what:
     return operation.spec.follow(items)
 
 
+def sent_schema(operation: Operation) -> Mapping[str, Any]:
+    """What one addressed item of ``operation``'s request looks like: the body (a create), or one
+    item of its ``items`` (an update); its limits are what a value sent for one resource must keep."""
+    semantics = operation.semantics
+    return _sent_schema(operation, semantics.items, semantics.resource, operation.label)
+
+
 def _sent_schema(
     operation: Operation, items: Pointer | None, resource: Resource | None, where: str
 ) -> Mapping[str, Any]:

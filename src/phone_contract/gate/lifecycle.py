@@ -33,7 +33,7 @@ from schemathesis.generation.stateful.state_machine import StepOutput
 from schemathesis.specs.openapi.expressions import evaluate
 
 from phone_contract._paths import json_path
-from phone_contract._spec import JSON, Link, Operation, Role, properties_of
+from phone_contract._spec import JSON, Link, Operation, Role, properties_of, sent_schema
 from phone_contract.gate.boundaries import every_field
 from phone_contract.gate.checks import echo_violations, json_equal, rfc3339
 from phone_contract.gate.conformance import send_and_check
@@ -409,7 +409,7 @@ def _unique_items(session: GateSession, operation: Operation, body: dict[str, An
     if resource is None:
         return
     # The request's own limits: a value made unique must still fit what the update accepts.
-    fields = _item_fields(operation)
+    fields = properties_of(sent_schema(operation))
     for item in _items(operation, body):
         if not isinstance(item, dict):
             continue
@@ -417,17 +417,6 @@ def _unique_items(session: GateSession, operation: Operation, body: dict[str, An
             if isinstance(item.get(name), str):
                 limit = (fields.get(name) or {}).get("maxLength")
                 item[name] = session.unique_in_run(item[name], limit if isinstance(limit, int) else None)
-
-
-def _item_fields(operation: Operation) -> Mapping[str, Any]:
-    """The properties of one item of the update's request (its ``items`` path, then ``items``)."""
-    spec = operation.spec
-    schema: Mapping[str, Any] = spec.follow(operation.request_schema() or {})
-    for name in operation.semantics.items or ():
-        child = properties_of(schema).get(name)
-        schema = spec.follow(child) if isinstance(child, Mapping) else {}
-    items = schema.get("items")
-    return properties_of(spec.follow(items)) if isinstance(items, Mapping) else properties_of(schema)
 
 
 def _sends_a_change(operation: Operation, body: Any, tracked: Tracked) -> bool:

@@ -82,12 +82,9 @@ class ResourceStore:
         ``unique=False`` lets unique values be taken twice (the accept-duplicate fault).
         """
         with self._lock:
-            stored = self._addressed(scope, items)
-            updated = [build(old, item) for old, item in zip(stored, items, strict=True)]
+            stored, updated = self._planned(scope, items, build, unique=unique)
             keys = [self._resource.key(new) for new in updated]
             idents = [self._id(old) for old in stored]
-            if unique:
-                self._check_unique(idents, updated, keys)
             for old in stored:
                 self._keys.pop(self._resource.key(old) or (), None)
             for ident, new, key in zip(idents, updated, keys, strict=True):
@@ -106,12 +103,24 @@ class ResourceStore:
     ) -> list[dict[str, Any]]:
         """What :meth:`update` would answer, storing nothing (the update-forgets fault)."""
         with self._lock:
-            stored = self._addressed(scope, items)
-            updated = [build(old, item) for old, item in zip(stored, items, strict=True)]
-            if unique:
-                keys = [self._resource.key(new) for new in updated]
-                self._check_unique([self._id(old) for old in stored], updated, keys)
-            return updated
+            return self._planned(scope, items, build, unique=unique)[1]
+
+    def _planned(
+        self,
+        scope: Any,
+        items: Sequence[Mapping[str, Any]],
+        build: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]],
+        *,
+        unique: bool,
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Under the lock: the resources ``items`` address and what each becomes, or NotFound,
+        Repeated or Conflict when one item cannot be applied."""
+        stored = self._addressed(scope, items)
+        updated = [build(old, item) for old, item in zip(stored, items, strict=True)]
+        if unique:
+            keys = [self._resource.key(new) for new in updated]
+            self._check_unique([self._id(old) for old in stored], updated, keys)
+        return stored, updated
 
     def knows(self, scope: Any, item: Mapping[str, Any]) -> bool:
         """Whether ``item`` names a resource of ``scope``."""
