@@ -336,6 +336,27 @@ def test_workers_send_a_seeds_requests_exactly() -> None:
     assert re.search(r"cases run: (\d+)", one.stdout)[1] == re.search(r"cases run: (\d+)", four.stdout)[1]  # type: ignore[index]
 
 
+def test_a_live_runs_seed_sends_the_same_requests_for_any_workers_though_the_budget_runs_out(
+    tmp_path: Path,
+) -> None:
+    # Against a served API every run draws its own scopes, unique values and minted ids (a live API
+    # remembers earlier runs), and the write budget runs out part way: which unit gets its last
+    # creations must not depend on which answers came first. A fresh API each time, so that it answers
+    # each run alike.
+    runs = []
+    for workers in ("1", "4", "4"):
+        with served_mock(tmp_path, "--no-access-log") as api:
+            options = ["--write-budget", "10", "--max-examples", "5", "--workers", workers, "-q"]
+            runs.append(run_gate(["--base-url", api.base_url, *options]))
+    for result in runs:
+        assert result.status == 0, result.stdout[-2000:] + result.stderr
+        used = re.search(r"creations: (\d+) used, (\d+) left of --write-budget 10", result.stdout)
+        assert used is not None, result.stdout[-2000:]
+        assert int(used[2]) <= 1  # the budget did run out (its last creation is kept for refused writes)
+    assert len({result.fingerprint for result in runs}) == 1, [result.fingerprint for result in runs]
+    assert len({re.search(r"cases run: (\d+)", result.stdout)[1] for result in runs}) == 1  # type: ignore[index]
+
+
 def test_workers_keep_the_write_budget_and_the_request_limit_exact(tmp_path: Path) -> None:
     with served_mock(tmp_path) as api:
         result = run_gate(

@@ -10,6 +10,7 @@ from typing import cast
 
 import pytest
 
+from phone_contract.gate.budget import Budget
 from phone_contract.gate.lanes import Lanes, Unit
 from phone_contract.gate.session import GateSession
 from phone_contract.gate.workers import run_units
@@ -84,7 +85,14 @@ def test_one_error_is_raised_as_it_is_and_several_together() -> None:
 @pytest.mark.parametrize("workers", [1, 4])
 def test_an_earlier_wave_ends_before_a_later_one_starts(workers: int) -> None:
     lanes = Lanes()
-    session = cast(GateSession, SimpleNamespace(lanes=lanes, settings=SimpleNamespace(workers=workers)))
+    session = cast(
+        GateSession,
+        SimpleNamespace(
+            lanes=lanes,
+            settings=SimpleNamespace(workers=workers),
+            gatekeeper=SimpleNamespace(budget=Budget(None)),
+        ),
+    )
     done: list[str] = []
     seen_when_started: dict[str, set[str]] = {}
 
@@ -99,3 +107,36 @@ def test_an_earlier_wave_ends_before_a_later_one_starts(workers: int) -> None:
     run_units(session, [later[0], *first, *later[1:]])
     for index in range(3):
         assert {unit.name for unit in first} <= seen_when_started[f"later {index}"]
+
+
+def test_with_creates_in_turn_the_units_that_create_go_one_by_one_in_order_beside_the_others() -> None:
+    lanes = Lanes()
+    started: list[str] = []
+    inside: set[str] = set()
+    overlaps: list[set[str]] = []
+    # A unit that creates and one that does not wait for each other: they must run at the same time.
+    side_by_side = threading.Barrier(2, timeout=10)
+
+    def unit(name: str, *, meets: bool = False) -> None:
+        started.append(name)
+        overlaps.append({other for other in inside if other.startswith("create")})
+        inside.add(name)
+        with lanes.waiting():
+            if meets:
+                side_by_side.wait()
+        inside.discard(name)
+
+    units = [
+        Unit("create 1", partial(unit, "create 1", meets=True), creates=True),
+        Unit("read 1", partial(unit, "read 1", meets=True)),
+        Unit("create 2", partial(unit, "create 2"), creates=True),
+        Unit("read 2", partial(unit, "read 2")),
+        Unit("create 3", partial(unit, "create 3"), creates=True),
+    ]
+    lanes.run(units, 4, creates_in_turn=True)
+    creating = [name for name in started if name.startswith("create")]
+    assert creating == ["create 1", "create 2", "create 3"]
+    # No unit that creates started while another one was still running.
+    assert all(
+        not overlap for name, overlap in zip(started, overlaps, strict=True) if name.startswith("create")
+    )

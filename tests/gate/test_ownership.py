@@ -102,3 +102,49 @@ def test_a_fingerprint_sees_the_runs_own_ids_by_their_order() -> None:
     body = json.dumps({"phoneNumbers": [{"id": OWN}]}).encode()
     assert OWN.encode() not in ownership.fingerprinted(body)
     assert b'"<own 0>"' in ownership.fingerprinted(body)
+
+
+def _live_run(scope: str, unique: str, own: str) -> tuple[Ownership, bytes]:
+    """A live run (no seed: its minted ids are random) that drew ``scope`` and ``unique`` with its own
+    nonce, and was given ``own`` by the API; and the body of an update it then sends."""
+    ownership = Ownership(SPEC)
+    ownership.stands_for(scope, "scope")
+    ownership.stands_for(unique, "unique", label=unique[:-12] + "<nonce>" + unique[-6:])
+    answer = {"success": True, "data": {"result": {"phoneNumber": {"id": own, "workspaceId": scope}}}}
+    ownership.note_answer(CREATE, json.dumps(answer).encode())
+    minted = ownership.address(
+        UPDATE, {"workspaceId": scope, "phoneNumbers": [{"id": "x", "label": "a"}] * 2}
+    )
+    body = json.dumps({**minted, "note": unique}).encode()
+    return ownership, body
+
+
+def test_two_live_runs_of_one_seed_have_the_same_fingerprint_though_they_drew_other_values() -> None:
+    first, first_body = _live_run(WORKSPACE, "+1415555" + "123456" + "000001", OWN)
+    second, second_body = _live_run(
+        "650e8400-e29b-41d4-a716-446655440001", "+1415555" + "654321" + "000001", NOT_OURS
+    )
+    assert first_body != second_body
+    assert first.fingerprinted(first_body) == second.fingerprinted(second_body)
+    # Only whole values are stood in for: inside a longer string, a value is the string's business.
+    inside = json.dumps({"text": f"{OWN} inside a longer string"}).encode()
+    assert first.fingerprinted(inside) == inside
+
+
+def test_a_path_segment_that_is_the_runs_own_is_fingerprinted_by_its_label() -> None:
+    ownership = _owning()
+    assert ownership.fingerprinted_path(f"/phone-numbers/{OWN}") == "/phone-numbers/<own 0>"
+    assert ownership.fingerprinted_path("/phone-numbers/other") == "/phone-numbers/other"
+
+
+@given(JSON_VALUES)
+def test_a_body_with_none_of_the_runs_values_is_fingerprinted_as_it_is(value: Any) -> None:
+    body = json.dumps(value, ensure_ascii=False).encode()
+    assert _owning().fingerprinted(body) == body
+
+
+def test_an_escaped_value_is_still_the_runs_own() -> None:
+    ownership = Ownership(SPEC)
+    ownership.stands_for('scope-ü"quoted', "scope")
+    body = json.dumps({"workspaceId": 'scope-ü"quoted'}).encode()  # ü as \u00fc, the quote escaped
+    assert ownership.fingerprinted(body) == b'{"workspaceId": "<scope 0>"}'

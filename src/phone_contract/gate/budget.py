@@ -68,6 +68,13 @@ class Budget:
         """Whether the run may send nothing more at all (the request or time limit)."""
         return self.request_limit_reached or self.time_limit_reached
 
+    def may_reach(self, share: float) -> bool:
+        """Whether the run could spend ``share`` of the write budget: not when ``--max-requests`` is
+        smaller, as each creation takes a request of its own."""
+        if self.write_budget is None:
+            return False
+        return self.max_requests is None or self.max_requests >= share * self.write_budget
+
     def can_create(self, count: int) -> bool:
         """Whether ``count`` more creations fit in the write budget."""
         return self.write_budget is None or self.creations + self.pending + count <= self.write_budget

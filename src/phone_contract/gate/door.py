@@ -257,7 +257,11 @@ class Gatekeeper:
         if admitted:
             self.budget.admit_create(would_create=self._would_create(request))
         fingerprint = self._fingerprints.setdefault(lane, hashlib.sha256())
-        for part in (method.encode(), path.encode(), self.ownership.fingerprinted(body)):
+        for part in (
+            method.encode(),
+            self.ownership.fingerprinted_path(path).encode(),
+            self.ownership.fingerprinted(body),
+        ):
             fingerprint.update(len(part).to_bytes(8, "big") + part)
         if request.operation is not None:
             self.sent_to[request.operation.name] = self.sent_to.get(request.operation.name, 0) + 1

@@ -5,7 +5,8 @@ splits its work into units (the boundary values of one operation, one property, 
 examples of one operation...) and runs up to ``--workers`` of them at once, each in a thread of its
 own. A unit's requests depend only on its own seed and on what it created itself, so each sends the
 same requests whatever runs beside it: the door keeps a fingerprint per lane, and the run's is made
-of them in a fixed order, the same for one worker or eight.
+of them in a fixed order, the same for one worker or eight. One thing units share is the write
+budget: where it may run out, the units that create take their turns one after another, in order.
 
 A lane is named after its unit. The thread that works in a lane says so (:meth:`Lanes.working_in`);
 every request a unit sends carries the lane's name in a header only the door reads (it never reaches
@@ -44,11 +45,13 @@ class Lane:
 class Unit:
     """One unit of work, run in the lane of its name. ``addresses``: its requests address existing
     resources (an update, a list), so the run's seed resources must exist before it starts.
-    ``wave``: what must be done first (the boundary values) is an earlier wave."""
+    ``creates``: its requests may create (they spend the write budget). ``wave``: what must be done
+    first (the boundary values) is an earlier wave."""
 
     name: str
     run: Callable[[], None]
     addresses: bool = False
+    creates: bool = False
     # Units of an earlier wave all end before any of a later one starts (gate.workers.run_units).
     wave: int = 0
 
@@ -107,9 +110,13 @@ class Lanes:
         finally:
             self._local.name = before
 
-    def run(self, units: list[Unit], workers: int) -> None:
+    def run(self, units: list[Unit], workers: int, *, creates_in_turn: bool = False) -> None:
         """Run every unit, up to ``workers`` at once, in the order given; then raise what they raised
-        (a run that had to stop first, else all the errors together)."""
+        (a run that had to stop first, else all the errors together).
+
+        ``creates_in_turn`` (a write budget that may run out): the units that create run one after
+        another, in their order, beside the others. Which unit gets the budget's last creations is
+        then the same as with one worker, not whichever unit's answers came first."""
         errors: list[BaseException] = []
 
         def work(unit: Unit) -> None:
@@ -123,18 +130,34 @@ class Lanes:
                 except Exception as error:
                     errors.append(error)
 
-        def take_turns(unit: Unit) -> None:
+        def take_turns(task: list[Unit]) -> None:
             with self._taking_turns():
-                work(unit)
+                for unit in task:
+                    work(unit)
 
         if workers <= 1:
             for unit in units:
                 work(unit)
         else:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gate-lane") as pool:
-                list(pool.map(take_turns, units))
+                list(pool.map(take_turns, _tasks(units, creates_in_turn=creates_in_turn)))
         if len(errors) == 1:
             raise errors[0]
         if errors:
             failed = [error for error in errors if isinstance(error, Exception)]
             raise ExceptionGroup(f"{len(errors)} units of the run failed", failed)
+
+
+def _tasks(units: list[Unit], *, creates_in_turn: bool) -> list[list[Unit]]:
+    """What each worker takes in turn: a unit, or (``creates_in_turn``) all the units that create, in
+    their order, where the first of them stands."""
+    tasks: list[list[Unit]] = []
+    in_turn: list[Unit] = []
+    for unit in units:
+        if creates_in_turn and unit.creates:
+            if not in_turn:
+                tasks.append(in_turn)
+            in_turn.append(unit)
+        else:
+            tasks.append([unit])
+    return tasks

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import string
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from phone_contract._spec import Operation, Resource, Role, Spec, properties_of
 
@@ -44,6 +47,13 @@ class Ownership:
         # GateSession.seed_resources); None: any of the run's own.
         self.pool_lane: str | None = None
         self._minted: set[Any] = set()
+        # What the fingerprint sees instead of each value the run picked for itself or was given by
+        # the API (ids, minted ids, fresh scopes, unique values): a label naming the lane and its
+        # place there. Replaced whole, never changed in place: the door reads it while lanes write.
+        self._stand_ins: dict[Any, str] = {}
+        self._counts: dict[tuple[str, str], int] = {}
+        # The lanes' threads and the door's name values at once.
+        self._naming = threading.Lock()
         self._id_names = frozenset(name for resource in _resources(spec) if (name := resource.id) is not None)
         # An id as the spec's own answers show one: minted ids take its shape.
         self._example_ids = {name: _example_id(spec, name) for name in self._id_names}
@@ -63,21 +73,47 @@ class Ownership:
                 # Copied, never changed in place: other lanes read them while this one writes.
                 self._owned = {**self._owned, ident: scope}
                 self._by_lane[lane] = {**self._by_lane.get(lane, {}), ident: scope}
+                self.stands_for(ident, "own", lane)
         return found
 
+    def stands_for(self, value: Any, kind: str, lane: str | None = None, label: str | None = None) -> None:
+        """From now on the fingerprint sees ``value`` (a string or an integer the run did not draw
+        from its seed: an id the API picked, an id, scope or unique value made with the run's random
+        nonce) as ``label``, by default its ``kind``, the lane it came from and its place in that
+        lane's order. So a seed's fingerprint is the same from run to run, on the mock or a live API,
+        with one worker or eight."""
+        if not _hashable(value) or value == "":
+            return
+        lane = self._lane() if lane is None else lane
+        with self._naming:
+            if value in self._stand_ins:
+                return
+            index = self._counts.get((lane, kind), 0)
+            self._counts[(lane, kind)] = index + 1
+            if label is None:
+                label = f"<{kind} {lane} {index}>" if lane else f"<{kind} {index}>"
+            self._stand_ins = {**self._stand_ins, value: label}
+
     def fingerprinted(self, body: bytes) -> bytes:
-        """``body`` as a run's fingerprint sees it: each id of the run's own resources as the lane that
-        created it and its place in that lane's order. The API picks those ids; the same seed sends
-        the same requests, whichever lanes ran at once."""
-        if not self._owned or not body:
+        """``body`` as a run's fingerprint sees it: each value :meth:`stands_for` names, as its label.
+        One pass over the JSON strings and integers; what is not JSON stays as it is."""
+        stand_ins = self._stand_ins
+        if not stand_ins or not body:
             return body
-        text = body.decode("utf-8", "replace")
-        for lane, owned in self._by_lane.items():
-            for index, ident in enumerate(owned):
-                if isinstance(ident, str) and ident:
-                    label = f"<own {lane} {index}>" if lane else f"<own {index}>"
-                    text = text.replace(json.dumps(ident), json.dumps(label))
-        return text.encode()
+
+        def label(match: re.Match[str]) -> str:
+            token = match.group()
+            found = stand_ins.get(_token_value(token))
+            return token if found is None else json.dumps(found)
+
+        return _JSON_TOKEN.sub(label, body.decode("utf-8", "replace")).encode()
+
+    def fingerprinted_path(self, path: str) -> str:
+        """``path`` as the fingerprint sees it: each segment that is one of the run's own values, labelled."""
+        stand_ins = self._stand_ins
+        if not stand_ins:
+            return path
+        return "/".join(stand_ins.get(_segment_value(segment), segment) for segment in path.split("/"))
 
     def _pool(self) -> dict[Any, Any]:
         """The resources requests are addressed to: the pool lane's, else any of the run's own."""
@@ -121,8 +157,13 @@ class Ownership:
             )
         else:
             minted = _redraw(example if isinstance(example, str) and len(example) >= 16 else "", self._rng)
-        self._minted.add(minted)
+        self._note_minted(minted)
         return minted
+
+    def _note_minted(self, minted: Any) -> None:
+        self._minted.add(minted)
+        # Drawn from the seed against the mock, at random against a live API: a stand-in either way.
+        self.stands_for(minted, "minted")
 
     # --- the rule ----------------------------------------------------------------------------------
 
@@ -221,7 +262,7 @@ class Ownership:
         """A minted id of ``value``'s JSON type: a case whose id has the wrong type keeps it."""
         if isinstance(value, int):
             minted = self._rng.randrange(2**52, 2**62)
-            self._minted.add(minted)
+            self._note_minted(minted)
             return minted
         return self.mint(resource)
 
@@ -274,6 +315,26 @@ def _with(body: Any, path: tuple[str, ...], value: Any) -> Any:
     if not isinstance(body, dict):
         return body
     return {**body, path[0]: _with(body.get(path[0]), path[1:], value)}
+
+
+# A JSON string (escapes included) or an integer standing alone: the values a stand-in may replace.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])-?\d+(?![\w.])')
+
+
+def _token_value(token: str) -> Any:
+    if not token.startswith('"'):
+        return int(token)
+    if "\\" not in token:
+        return token[1:-1]
+    try:
+        return json.loads(token)
+    except ValueError:
+        return None
+
+
+def _segment_value(segment: str) -> Any:
+    value = unquote(segment)
+    return int(value) if value.isascii() and value.isdigit() else value
 
 
 def _json(raw: bytes) -> Any:

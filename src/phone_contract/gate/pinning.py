@@ -87,3 +87,10 @@ def unique_value(generated: str, nonce: int, count: int, max_length: int | None)
     suffix = f"{nonce % 10**_NONCE_DIGITS:0{_NONCE_DIGITS}d}{count % 10**_COUNTER_DIGITS:0{_COUNTER_DIGITS}d}"
     keep = len(generated) if max_length is None else max(0, max_length - len(suffix))
     return generated[:keep] + suffix
+
+
+def without_nonce(unique: str) -> str:
+    """A :func:`unique_value` as a run's fingerprint sees it: the run's nonce left out (a live run
+    draws it at random), the generated start and the counter kept."""
+    counter = unique[len(unique) - _COUNTER_DIGITS :]
+    return unique[: len(unique) - _NONCE_DIGITS - _COUNTER_DIGITS] + "<nonce>" + counter

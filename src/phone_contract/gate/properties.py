@@ -41,6 +41,10 @@ DUPLICATE_SHARE = 0.6
 LIFECYCLE_SHARE = 0.7
 FULLY_POPULATED_SHARE = 0.75
 USER_STRINGS_SHARE = 0.8
+# Below this share of the write budget, no decision of the run depends on what it has spent.
+SMALLEST_SHARE = min(
+    BOUNDARIES_SHARE, DUPLICATE_SHARE, LIFECYCLE_SHARE, FULLY_POPULATED_SHARE, USER_STRINGS_SHARE
+)
 NO_OTHER_SCOPE = (
     "a workspace is pinned (--workspace-id or $FREYA_WORKSPACE_ID) but no second one "
     "(--other-workspace-id or $FREYA_OTHER_WORKSPACE_ID), so there is no other workspace to create in"

@@ -35,7 +35,7 @@ from phone_contract.gate.door_report import save_records
 from phone_contract.gate.forwarder import Forwarder
 from phone_contract.gate.lanes import Lanes
 from phone_contract.gate.ownership import Ownership
-from phone_contract.gate.pinning import pinned_fields, unique_value
+from phone_contract.gate.pinning import pinned_fields, unique_value, without_nonce
 from phone_contract.gate.settings import GateSettings, token_from_env
 from phone_contract.gate.tally import Tally
 from phone_contract.mock import DEFAULT_TOKEN, create_app
@@ -143,9 +143,11 @@ class GateSession:
         """A scope nothing else of the run uses: the lane's own count, within the lane's name."""
         lane = self.lanes.current
         lane.scopes += 1
-        return str(
+        scope = str(
             uuid.uuid5(self.namespace, f"{lane.name}/{lane.scopes}" if lane.name else str(lane.scopes))
         )
+        self.ownership.stands_for(scope, "scope", lane.name)
+        return scope
 
     def own_scope(self) -> str:
         """The scope a property test creates in: the pinned one, else a fresh one."""
@@ -162,10 +164,17 @@ class GateSession:
         pinned (lasting) scope may already hold it from an earlier run or test."""
         if self.settings.workspace_id is None:
             return generated
+        return self.made_unique(generated, max_length)
+
+    def made_unique(self, generated: str, max_length: int | None) -> str:
+        """``generated`` made unique to the run (gate.pinning.unique_value): the lane's own count, and
+        a nonce of the run and the lane."""
         lane = self.lanes.current
         lane.uniques += 1
         nonce = uuid.uuid5(self.namespace, lane.name).int if lane.name else self.namespace.int
-        return unique_value(generated, nonce, lane.uniques, max_length)
+        unique = unique_value(generated, nonce, lane.uniques, max_length)
+        self.ownership.stands_for(unique, "unique", lane.name, label=without_nonce(unique))
+        return unique
 
     @property
     def failed_fast(self) -> bool:

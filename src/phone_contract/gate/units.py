@@ -40,20 +40,18 @@ def property_units(session: GateSession) -> list[Unit]:
     for operation in session.operations(Role.CREATE, Role.UPDATE):
         run = partial(boundary_values, session, operation)
         # The first wave: with several workers, the other units must not spend the budget meanwhile.
-        units.append(Unit(f"boundary values {operation.label}", run, addresses=_addresses(operation)))
+        units.append(Unit(f"boundary values {operation.label}", run, **_kind(operation)))
     for operation in session.operations(Role.CREATE):
         run = partial(run_property, session, duplicate_conflicts, session.valid_cases(operation))
-        units.append(Unit(f"duplicates {operation.label}", run, wave=1))
-    units.append(Unit("lifecycle", partial(run_lifecycle, session), wave=1))
+        units.append(Unit(f"duplicates {operation.label}", run, creates=True, wave=1))
+    units.append(Unit("lifecycle", partial(run_lifecycle, session), creates=True, wave=1))
     for operation in session.operations(Role.CREATE, Role.UPDATE):
         if operation.name in session.deep_schemas:
             run = partial(run_property, session, fully_populated, session.fully_populated_cases(operation))
-            units.append(
-                Unit(f"fully populated {operation.label}", run, addresses=_addresses(operation), wave=1)
-            )
+            units.append(Unit(f"fully populated {operation.label}", run, **_kind(operation), wave=1))
     for operation in session.operations(Role.CREATE, Role.UPDATE):
         run = partial(user_strings, session, operation)
-        units.append(Unit(f"user strings {operation.label}", run, addresses=_addresses(operation), wave=1))
+        units.append(Unit(f"user strings {operation.label}", run, **_kind(operation), wave=1))
     return units
 
 
@@ -65,13 +63,15 @@ def conformance_units(session: GateSession) -> list[Unit]:
         for mode in MODES:
             if mode in enabled:
                 test = _hypothesis_test(session, api_operation, mode)
-                units.append(Unit(f"{mode.value} {operation.label}", test, addresses=_addresses(operation)))
+                units.append(Unit(f"{mode.value} {operation.label}", test, **_kind(operation)))
     return units
 
 
-def _addresses(operation: Operation) -> bool:
-    """Whether its requests address existing resources: anything but a create may."""
-    return operation.semantics.role is not Role.CREATE
+def _kind(operation: Operation) -> dict[str, bool]:
+    """A unit of ``operation``'s requests: whether they create (a create's, which spend the write
+    budget) or may address existing resources (anything else's)."""
+    creates = operation.semantics.role is Role.CREATE
+    return {"creates": creates, "addresses": not creates}
 
 
 def _enabled_modes(session: GateSession, api_operation: Any) -> set[HypothesisTestMode]:

@@ -15,7 +15,7 @@ from typing import Any
 from phone_contract._spec import JSON, Role, properties_of
 from phone_contract.gate.conformance import send_and_check
 from phone_contract.gate.lanes import Unit
-from phone_contract.gate.pinning import unique_value
+from phone_contract.gate.properties import SMALLEST_SHARE
 from phone_contract.gate.session import GateSession
 
 SEED_LANE = "seed"
@@ -29,8 +29,13 @@ def run_units(session: GateSession, units: list[Unit]) -> None:
     wave by wave, so that what comes first is done first however many run at once."""
     if any(unit.addresses for unit in units):
         seed_resources(session)
+    # Where what the run has spent of the write budget may decide what it sends, the units that create
+    # take turns in order. Against the mock there is no write budget, and a budget --max-requests keeps
+    # the run from reaching decides nothing: every unit runs as soon as a worker is free.
+    creates_in_turn = session.gatekeeper.budget.may_reach(SMALLEST_SHARE)
     for wave in sorted({unit.wave for unit in units}):
-        session.lanes.run([unit for unit in units if unit.wave == wave], session.settings.workers)
+        in_wave = [unit for unit in units if unit.wave == wave]
+        session.lanes.run(in_wave, session.settings.workers, creates_in_turn=creates_in_turn)
 
 
 def seed_resources(session: GateSession) -> None:
@@ -55,7 +60,7 @@ def seed_resources(session: GateSession) -> None:
         scope = session.own_scope()
         budget = session.gatekeeper.write_budget
         wanted = SEED_RESOURCES if budget is None else max(1, min(SEED_RESOURCES, budget // 10))
-        for count in range(1, wanted + 1):
+        for _ in range(wanted):
             if not session.gatekeeper.can_create(1):
                 break
             body: dict[str, Any] = copy.deepcopy(examples[0])
@@ -66,10 +71,7 @@ def seed_resources(session: GateSession) -> None:
             for name in resource.unique:
                 if isinstance(body.get(name), str):
                     limit = limits[name]
-                    nonce = session.namespace.int
-                    body[name] = unique_value(
-                        body[name], nonce, count, limit if isinstance(limit, int) else None
-                    )
+                    body[name] = session.made_unique(body[name], limit if isinstance(limit, int) else None)
             if validator.is_valid(body):
                 send_and_check(session, api_operation.Case(body=body, media_type=JSON), prepared=True)
     session.ownership.pool_lane = SEED_LANE
