@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from phone_contract import load_spec
 from phone_contract.gate.ownership import Ownership
+from phone_contract.gate.pinning import without_nonce
 from tests.operations import create_op, update_op
 
 SPEC = load_spec()
@@ -109,7 +110,7 @@ def _live_run(scope: str, unique: str, own: str) -> tuple[Ownership, bytes]:
     nonce, and was given ``own`` by the API; and the body of an update it then sends."""
     ownership = Ownership(SPEC)
     ownership.stands_for(scope, "scope")
-    ownership.stands_for(unique, "unique", label=unique[:-12] + "<nonce>" + unique[-6:])
+    ownership.stands_for(unique, "unique", label=without_nonce(unique))
     answer = {"success": True, "data": {"result": {"phoneNumber": {"id": own, "workspaceId": scope}}}}
     ownership.note_answer(CREATE, json.dumps(answer).encode())
     minted = ownership.address(
@@ -148,3 +149,21 @@ def test_an_escaped_value_is_still_the_runs_own() -> None:
     ownership.stands_for('scope-ü"quoted', "scope")
     body = json.dumps({"workspaceId": 'scope-ü"quoted'}).encode()  # ü as \u00fc, the quote escaped
     assert ownership.fingerprinted(body) == b'{"workspaceId": "<scope 0>"}'
+
+
+def test_numbers_are_stood_in_for_only_whole_and_large() -> None:
+    ownership = Ownership(SPEC)
+    minted = 2**60 + 5
+    ownership.stands_for(minted, "minted")
+    ownership.stands_for(5, "own")  # a small id: as likely a count, it stands for itself
+    body = json.dumps({"id": minted, "count": 5, "ratio": 1e-05, "list": [-5, 5.5]}).encode()
+    assert (
+        ownership.fingerprinted(body)
+        == json.dumps({"id": "<minted 0>", "count": 5, "ratio": 1e-05, "list": [-5, 5.5]}).encode()
+    )
+    assert ownership.fingerprinted_path(f"/numbers/{minted}") == "/numbers/<minted 0>"
+
+
+@given(st.binary(max_size=40))
+def test_a_body_that_is_not_json_comes_back_byte_for_byte(body: bytes) -> None:
+    assert _owning().fingerprinted(body) == body

@@ -113,8 +113,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=_workers,
         default=1,
         help="units of work to run at once (each phase of each operation, each property), as "
-        "schemathesis' --workers; the budgets, the pace and a seed's requests stay exact "
-        "(docs/gate.md). For a "
+        "schemathesis' --workers; the budgets and the pace stay exact, and a seed's requests "
+        "too unless a limit stops the run part way (docs/gate.md). For a "
         f"live API whose answers take 100 ms or more, 4-8 (default 1, at most {MAX_WORKERS})",
     )
     run.add_argument(

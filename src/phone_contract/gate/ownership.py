@@ -22,7 +22,6 @@ import string
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
-from urllib.parse import unquote
 
 from phone_contract._spec import Operation, Resource, Role, Spec, properties_of
 
@@ -82,8 +81,8 @@ class Ownership:
         nonce) as ``label``, by default its ``kind``, the lane it came from and its place in that
         lane's order. So a seed's fingerprint is the same from run to run, on the mock or a live API,
         with one worker or eight."""
-        if not _hashable(value) or value == "":
-            return
+        if not _hashable(value) or value == "" or (isinstance(value, int) and abs(value) < _SMALL):
+            return  # a small number stands for itself: it is as likely a count or a code as an id
         lane = self._lane() if lane is None else lane
         with self._naming:
             if value in self._stand_ins:
@@ -106,14 +105,16 @@ class Ownership:
             found = stand_ins.get(_token_value(token))
             return token if found is None else json.dumps(found)
 
-        return _JSON_TOKEN.sub(label, body.decode("utf-8", "replace")).encode()
+        # surrogateescape: a body that is not UTF-8 comes back byte for byte.
+        text = body.decode("utf-8", "surrogateescape")
+        return _JSON_TOKEN.sub(label, text).encode("utf-8", "surrogateescape")
 
     def fingerprinted_path(self, path: str) -> str:
         """``path`` as the fingerprint sees it: each segment that is one of the run's own values, labelled."""
         stand_ins = self._stand_ins
         if not stand_ins:
             return path
-        return "/".join(stand_ins.get(_segment_value(segment), segment) for segment in path.split("/"))
+        return "/".join(_segment_label(stand_ins, segment) for segment in path.split("/"))
 
     def _pool(self) -> dict[Any, Any]:
         """The resources requests are addressed to: the pool lane's, else any of the run's own."""
@@ -318,7 +319,10 @@ def _with(body: Any, path: tuple[str, ...], value: Any) -> Any:
 
 
 # A JSON string (escapes included) or an integer standing alone: the values a stand-in may replace.
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])-?\d+(?![\w.])')
+# (Not the digits of a fraction or of an exponent such as 1e-05.)
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.+-])-?\d+(?![\w.])')
+# Numbers under this are not stood in for (the ids the gate mints are far larger).
+_SMALL = 2**32
 
 
 def _token_value(token: str) -> Any:
@@ -332,9 +336,12 @@ def _token_value(token: str) -> Any:
         return None
 
 
-def _segment_value(segment: str) -> Any:
-    value = unquote(segment)
-    return int(value) if value.isascii() and value.isdigit() else value
+def _segment_label(stand_ins: Mapping[Any, str], segment: str) -> str:
+    """A path segment (ASGI's path is decoded already) as the string it is, else as the number."""
+    found = stand_ins.get(segment)
+    if found is None and segment.isascii() and segment.isdigit():
+        found = stand_ins.get(int(segment))
+    return segment if found is None else found
 
 
 def _json(raw: bytes) -> Any:
